@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything this project needs to build and test, from Debian's archive only.
+# Idempotent and fast when already done: apt-get runs only if a package is missing.
+# Usage: scripts/setup.sh   (as root, or with sudo available)
+set -euo pipefail
+
+# ---- The one list of Debian packages the project needs. Add new ones here. ----
+PACKAGES=(
+  # Bazel 4.2.3 and the repositories WORKSPACE points at:
+  bazel-bootstrap     # /usr/bin/bazel (pulls in a JDK)
+  bazel-rules-java    # /usr/share/bazel/rules/java      -> @rules_java
+  bazel-platforms     # /usr/share/bazel/tools/platforms -> @platforms
+  # Compiler and sanitizer runtimes (gcc 12):
+  g++
+  libasan8            # -fsanitize=address   (--config=asan)
+  libubsan1           # -fsanitize=undefined (--config=asan)
+  libtsan2            # -fsanitize=thread    (--config=tsan)
+  # Test and benchmark libraries (wrapped by bazel/third_party/*.BUILD):
+  libgtest-dev        # @gtest//:gtest, @gtest//:gtest_main
+  libgmock-dev        # @gtest//:gmock
+  libbenchmark-dev    # @benchmark//:benchmark, @benchmark//:benchmark_main
+  # Debugging and dynamic analysis:
+  gdb
+  valgrind            # also /usr/include/valgrind/valgrind.h
+  # TLS libraries:
+  openssl
+  libssl-dev
+)
+# ---------------------------------------------------------------------------------
+
+log() { printf 'setup: %s\n' "$*"; }
+
+SUDO=""
+if [[ "$(id -u)" -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    log "error: not root and no sudo; cannot install packages"; exit 1; fi
+fi
+
+# One dpkg-query for all packages; anything not reported as "installed" is missing.
+installed="$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)"
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  grep -qxF "$pkg installed" <<<"$installed" || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  log "all ${#PACKAGES[@]} packages already installed"
+else
+  log "missing: ${missing[*]}"
+  aptlog="$(mktemp)"
+  trap 'rm -f "$aptlog"' EXIT
+  run_apt() {  # quiet on success, full output on failure
+    if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@" </dev/null >"$aptlog" 2>&1; then
+      cat "$aptlog" >&2; log "error: apt-get $1 failed"; exit 1
+    fi
+  }
+  log "apt-get update"
+  run_apt update
+  log "apt-get install ${missing[*]}"
+  run_apt install -y "${missing[@]}"
+  log "installed ${#missing[@]} package(s)"
+fi
+
+# Sanity checks on what WORKSPACE and the build rely on.
+for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/platforms \
+            /usr/include/gtest/gtest.h /usr/include/gmock/gmock.h \
+            /usr/include/benchmark/benchmark.h /usr/include/valgrind/valgrind.h; do
+  [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
+done
+log "ok"

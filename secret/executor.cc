@@ -1,0 +1,216 @@
+// executor.cc: the compiled half of secret_do. The assembly entry
+// (arch/<cpu>/secret_do.S) calls secretmode_enter before switching stacks,
+// secretmode_run_guarded on the secret stack, and secretmode_leave after
+// switching back; see there for the order of clearing and erasure.
+
+#include "arch/arch.h"
+
+#if SECRETMODE_ARCH_SUPPORTED
+
+#include <cxxabi.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include <exception>
+#include <mutex>
+
+#include "secret/config.h"
+#include "secret/executor.h"
+#include "secret/sanitizer_fiber.h"
+#include "secret/secret_c.h"
+#include "secret/signals.h"
+
+namespace secret {
+namespace internal {
+
+namespace {
+
+__attribute__((tls_model("initial-exec"))) thread_local ThreadState g_thread;
+
+// Only touched when fn throws, so its lazy initializer costs nothing on the
+// fast path.
+thread_local std::exception_ptr g_pending_exception;
+
+pthread_key_t g_exit_key;
+std::once_flag g_exit_key_once;
+
+uintptr_t StackPointer() {
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+}
+
+bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
+  return (sp >= t.stack.guard_end && sp < t.stack.end) ||
+         (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
+}
+
+// EraseAfterCall zeroes what the last call left in [fence, top) and in the
+// signal stack, and feeds the depth it found to the predictor.
+void EraseAfterCall(ThreadState& t) {
+  SecretStack& s = t.stack;
+  const uintptr_t first_dirty = secretmode_erase_range(s.fence, s.top);
+  size_t depth = s.top - first_dirty;
+  if (s.lowest_fault != 0 && s.top - s.lowest_fault > depth) {
+    depth = s.top - s.lowest_fault;
+  }
+  t.bytes_inspected += s.top - s.fence;
+  t.bytes_erased += s.top - first_dirty;
+  t.last_dirty_bytes = s.top - first_dirty;
+  RecordDepth(&s, depth);
+  WipeSignalStackIfUsed(t.signal_stack);
+}
+
+// ReleaseThread runs at thread exit: it erases a call that never finished
+// (pthread_exit or cancellation inside fn), gives the program back its own
+// alternate signal stack, and unmaps ours.
+void ReleaseThread(ThreadState& t) {
+  if (!t.has_stacks) return;
+  if (t.active) {
+    EraseAfterCall(t);
+    ++t.deferred_erasures;
+    t.active = 0;
+  }
+  RestoreProgramSignalStack(t);
+  t.has_stacks = false;
+  MappedStacks stacks{t.stack, t.signal_stack};
+  UnmapStacks(&stacks);
+  t.stack = SecretStack{};
+  t.signal_stack = SignalStack{};
+}
+
+void OnThreadExit(void*) { ReleaseThread(g_thread); }
+
+int SetUpThread(ThreadState& t) {
+  PrepareProcess();
+  MappedStacks stacks;
+  const int err = MapStacks(CurrentConfig(), &stacks);
+  if (err != 0) return err;
+  return AdoptStacks(t, &stacks);
+}
+
+// RecoverAbandonedCall handles a secret_do that fn left by longjmp: its
+// stack is still dirty and `active` still set.
+void RecoverAbandonedCall(ThreadState& t) {
+  EraseAfterCall(t);
+  ++t.deferred_erasures;
+  t.active = 0;
+  t.exception_pending = false;
+}
+
+}  // namespace
+
+ThreadState& CurrentThread() { return g_thread; }
+
+void PrepareProcess() {
+  secretmode_arch_init();
+  ActivateSignalHandling();
+  std::call_once(g_exit_key_once,
+                 [] { pthread_key_create(&g_exit_key, OnThreadExit); });
+}
+
+int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
+  t.stack = stacks->stack;
+  t.signal_stack = stacks->signal_stack;
+  const int err = InstallSignalStack(t);
+  if (err != 0) {
+    UnmapStacks(stacks);
+    t.stack = SecretStack{};
+    t.signal_stack = SignalStack{};
+    return err;
+  }
+  t.has_stacks = true;
+  // Any non-null value makes the destructor run at thread exit.
+  pthread_setspecific(g_exit_key, &t);
+  return 0;
+}
+
+}  // namespace internal
+}  // namespace secret
+
+using secret::internal::g_thread;
+using secret::internal::ThreadState;
+
+extern "C" uintptr_t secretmode_enter(void) {
+  ThreadState& t = g_thread;
+  if (t.active) {
+    if (secret::internal::OnSecretStacks(t, secret::internal::StackPointer())) {
+      return 0;  // nested: fn runs where we are
+    }
+    secret::internal::RecoverAbandonedCall(t);
+  }
+  if (!t.has_stacks) {
+    const int err = secret::internal::SetUpThread(t);
+    if (err != 0) return static_cast<uintptr_t>(err);
+  }
+  secret::internal::PlanNextTop(&t.stack);
+  t.active = 1;
+  ++t.calls;
+  secret::internal::FiberLeaving(t);
+  return t.stack.top;
+}
+
+extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
+  ThreadState& t = g_thread;
+  secret::internal::FiberArrived(t);
+  try {
+    fn(arg);
+  } catch (abi::__forced_unwind&) {
+    // pthread_exit or cancellation must keep unwinding; the stack is
+    // erased when the thread exits.
+    throw;
+  } catch (...) {
+    secret::internal::g_pending_exception = std::current_exception();
+    t.exception_pending = true;
+  }
+  secret::internal::FiberReturning(t);
+}
+
+extern "C" int secretmode_leave(void) {
+  ThreadState& t = g_thread;
+  secret::internal::FiberReturned(t);
+  secret::internal::EraseAfterCall(t);
+  t.active = 0;
+  return t.exception_pending ? 1 : 0;
+}
+
+extern "C" void secretmode_rethrow(void) {
+  ThreadState& t = g_thread;
+  t.exception_pending = false;
+  std::exception_ptr pending = secret::internal::g_pending_exception;
+  secret::internal::g_pending_exception = nullptr;
+  std::rethrow_exception(pending);
+}
+
+extern "C" int secret_enabled(void) {
+  const ThreadState& t = g_thread;
+  if (!t.active) return 0;
+  return secret::internal::OnSecretStacks(t, secret::internal::StackPointer())
+             ? 1
+             : 0;
+}
+
+extern "C" int secret_supported(void) { return 1; }
+
+extern "C" int secret_get_thread_stats(struct secret_thread_stats* out) {
+  const ThreadState& t = g_thread;
+  *out = secret_thread_stats{};
+  out->calls = t.calls;
+  out->bytes_erased = t.bytes_erased;
+  out->bytes_inspected = t.bytes_inspected;
+  out->last_dirty_bytes = t.last_dirty_bytes;
+  out->fence_faults = t.stack.faults;
+  out->fence_shrinks = t.stack.shrinks;
+  out->deferred_erasures = t.deferred_erasures;
+  out->signal_stack_wipes = t.signal_stack.wipes;
+  out->has_stacks = t.has_stacks ? 1 : 0;
+  if (t.has_stacks) {
+    out->stack_reserved = t.stack.end - t.stack.base;
+    out->stack_committed = t.stack.end - t.stack.fence;
+    out->signal_stack_size = t.signal_stack.hi - t.signal_stack.lo;
+    out->stack_locked = t.stack.locked ? 1 : 0;
+    out->signal_stack_locked = t.signal_stack.locked ? 1 : 0;
+  }
+  return 0;
+}
+
+#endif  // SECRETMODE_ARCH_SUPPORTED

@@ -1,0 +1,35 @@
+// real_functions.h: the C library's own versions of the functions that
+// secretmode interposes (sigaction, sigaltstack, signal, pthread_create,
+// fork), found with dlsym(RTLD_NEXT) so that sanitizer interceptors and other
+// interposers earlier in the chain keep working.
+
+#ifndef SECRETMODE_SECRET_REAL_FUNCTIONS_H_
+#define SECRETMODE_SECRET_REAL_FUNCTIONS_H_
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+
+namespace secret {
+namespace internal {
+
+using SigactionFn = int (*)(int, const struct sigaction*, struct sigaction*);
+using SigaltstackFn = int (*)(const stack_t*, stack_t*);
+using PthreadCreateFn = int (*)(pthread_t*, const pthread_attr_t*,
+                                void* (*)(void*), void*);
+using ForkFn = pid_t (*)(void);
+
+// Each returns the next definition after secretmode's, resolving it on first
+// use; if none exists the process aborts with a message naming the symbol,
+// since every later signal or thread operation would otherwise be wrong.
+// Async-signal-safe after the first call (the fault handler uses
+// RealSigaction; the executor resolves it before installing that handler).
+SigactionFn RealSigaction();
+SigaltstackFn RealSigaltstack();
+PthreadCreateFn RealPthreadCreate();
+ForkFn RealFork();
+
+}  // namespace internal
+}  // namespace secret
+
+#endif  // SECRETMODE_SECRET_REAL_FUNCTIONS_H_

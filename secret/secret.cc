@@ -1,0 +1,44 @@
+// secret.cc: the C++ API's out-of-line parts (secret.h).
+
+#include "secret/secret.h"
+
+#include <errno.h>
+
+#include <stdexcept>
+#include <system_error>
+
+namespace secret {
+namespace internal {
+
+void RunOrThrow(void (*fn)(void*), void* arg) {
+  const int err = secret_do(fn, arg);
+  if (err != 0) {
+    throw std::system_error(err, std::generic_category(),
+                            "secret::Do: cannot set up this thread's secret "
+                            "stacks");
+  }
+}
+
+}  // namespace internal
+
+Config GetConfig() {
+  Config config;
+  secret_get_config(&config);
+  return config;
+}
+
+void SetConfig(const Config& config) {
+  if (secret_set_config(&config) != 0) {
+    throw std::invalid_argument(
+        "secret::SetConfig: stack_size must be 16 KiB to 1 GiB, "
+        "signal_stack_size 16 KiB to 16 MiB, flags 0 or 1");
+  }
+}
+
+ThreadStats GetThreadStats() noexcept {
+  ThreadStats stats;
+  secret_get_thread_stats(&stats);
+  return stats;
+}
+
+}  // namespace secret

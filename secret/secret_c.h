@@ -1,0 +1,123 @@
+/* secret_c.h: the C API of secretmode, Go's runtime/secret for native code.
+ *
+ * `secret_do(fn, arg)` runs `fn(arg)` so that, when it returns, the registers
+ * and the stack that fn's whole call tree used are erased. C callers such as
+ * the BoringSSL patches use this header; C++ callers use "secret/secret.h".
+ *
+ * Errors follow one convention: functions that can fail return 0 on success
+ * and a positive errno value on failure, and leave the process intact. */
+
+#ifndef SECRETMODE_SECRET_SECRET_C_H_
+#define SECRETMODE_SECRET_SECRET_C_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* secret_do runs `fn(arg)` in secret mode and returns 0 after it has erased
+ * what fn left behind:
+ *  - every caller-saved general register and all vector registers (x86-64:
+ *    xmm/ymm/zmm0-31 and k0-7 where the CPU has them) are zero when it
+ *    returns, and no compiled code runs between fn's last instruction and the
+ *    clearing;
+ *  - fn runs on this thread's secret stack, and the part of it that fn
+ *    dirtied is zero when secret_do returns; the cost follows the bytes fn
+ *    dirtied, not the stack's configured size;
+ *  - signal handlers that run during fn run on this thread's secret signal
+ *    stack, which is erased whole afterwards;
+ *  - the secret stacks are excluded from core dumps, wiped in fork children
+ *    and locked in RAM where RLIMIT_MEMLOCK allows.
+ *
+ * Calls nest: a secret_do inside fn calls its fn directly, and the outermost
+ * call erases. If fn is C++ and throws, the exception is caught on the secret
+ * stack, everything is erased, and it is rethrown from secret_do. While fn
+ * runs, threads it starts with pthread_create run their start routine inside
+ * secret_do, and fork/vfork fail with EPERM (the child would resume fn on a
+ * secret stack that the kernel zeroed for it).
+ *
+ * It returns 0 when fn ran, or ENOMEM when this thread's secret stacks could
+ * not be mapped (fn did not run). On unsupported platforms it calls fn
+ * directly and returns 0 (see `secret_supported`). It is not
+ * async-signal-safe the first time a thread calls it (it maps memory);
+ * afterwards it makes no system calls unless fn goes deeper than before.
+ *
+ * WARNING: it does not erase globals or heap memory fn wrote (heap blocks
+ * allocated inside fn are erased when freed, by the secret allocator), memory
+ * fn's pointers leaked to, a stack fn switched to itself, or registers the
+ * kernel saved while fn was preempted outside the process's memory. If fn
+ * leaves by longjmp or pthread_exit, the secret stack is erased at this
+ * thread's next secret_do or at thread exit, not at once. A fault past the
+ * end of the secret stack aborts with a message naming SECRETMODE_STACK_SIZE.
+ * Signal handlers installed with raw system calls, bypassing sigaction(), may
+ * push their frames onto the secret stack. */
+int secret_do(void (*fn)(void *arg), void *arg);
+
+/* secret_enabled returns 1 when the calling code runs inside `secret_do` on
+ * this thread (including signal handlers interrupting it and threads started
+ * inside it), and 0 otherwise. A secret_do left by longjmp no longer counts.
+ * It is async-signal-safe and costs a thread-local load when 0. */
+int secret_enabled(void);
+
+/* secret_supported returns 1 when this build erases (linux/x86_64 and
+ * linux/arm64), and 0 where `secret_do` just calls fn. Async-signal-safe. */
+int secret_supported(void);
+
+/* secret_config holds the settings for secret stacks created from now on.
+ * Each thread creates its stacks at its first `secret_do`. The environment
+ * variables named below set the initial values. */
+struct secret_config {
+  /* stack_size is how many bytes of stack fn's call tree may use
+   * (SECRETMODE_STACK_SIZE, default 1 MiB, 16 KiB to 1 GiB). Only address
+   * space is reserved; memory is committed as fn goes deeper. */
+  size_t stack_size;
+  /* signal_stack_size is the size of the secret signal stack
+   * (SECRETMODE_SIGNAL_STACK_SIZE, default 64 KiB, 16 KiB to 16 MiB). */
+  size_t signal_stack_size;
+  /* lock_memory asks for mlock of committed secret stack memory
+   * (SECRETMODE_MLOCK=0 turns it off; default 1). Failure is reported in
+   * `secret_thread_stats`, never fatal. */
+  int lock_memory;
+  /* exclude_from_core_dumps applies MADV_DONTDUMP to the secret stacks
+   * (SECRETMODE_DONTDUMP=0 turns it off for debugging; default 1). */
+  int exclude_from_core_dumps;
+};
+
+/* secret_get_config copies the current settings into `*out` and returns 0.
+ * Thread-safe; not async-signal-safe. */
+int secret_get_config(struct secret_config *out);
+
+/* secret_set_config replaces the settings for stacks created from now on and
+ * returns 0, or returns EINVAL (changing nothing) when a size is out of range.
+ * Thread-safe; not async-signal-safe. */
+int secret_set_config(const struct secret_config *config);
+
+/* secret_thread_stats describes the calling thread's secret mode. */
+struct secret_thread_stats {
+  uint64_t calls;             /* outermost secret_do calls that switched */
+  uint64_t bytes_erased;      /* stack bytes zeroed after those calls */
+  uint64_t bytes_inspected;   /* stack bytes read or zeroed by erasure */
+  uint64_t last_dirty_bytes;  /* depth the last call dirtied */
+  uint64_t fence_faults;      /* times fn went deeper than prepared */
+  uint64_t fence_shrinks;     /* times committed memory was given back */
+  uint64_t deferred_erasures; /* stacks left by longjmp/pthread_exit, erased late */
+  uint64_t signal_stack_wipes;/* secret signal stack erasures after signals */
+  size_t stack_reserved;      /* address space of the secret stack */
+  size_t stack_committed;     /* memory of it currently usable */
+  size_t signal_stack_size;   /* size of the secret signal stack */
+  int stack_locked;           /* 1 if all committed stack memory is mlocked */
+  int signal_stack_locked;    /* 1 if the signal stack is mlocked */
+  int has_stacks;             /* 0 until the thread's first secret_do */
+};
+
+/* secret_get_thread_stats fills `*out` for the calling thread and returns 0.
+ * Async-signal-safe. */
+int secret_get_thread_stats(struct secret_thread_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SECRETMODE_SECRET_SECRET_C_H_ */

@@ -1,0 +1,197 @@
+// secret_stack.cc: see secret_stack.h for why the stack has a moving fence.
+
+#include "arch/arch.h"
+
+#if SECRETMODE_ARCH_SUPPORTED
+
+#include "secret/secret_stack.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "arch/arch.h"
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define SECRETMODE_HAVE_VALGRIND 1
+#else
+#define SECRETMODE_HAVE_VALGRIND 0
+#endif
+
+namespace secret {
+namespace internal {
+namespace {
+
+// The top may slide this far below the end of the reservation before the
+// committed memory beneath it is given back.
+constexpr size_t kSlideRoom = 64 * 1024;
+// The zone always covers this much beyond the deepest recent dirt, so that
+// zero words written just below it (which leave no trace) rarely fault.
+constexpr size_t kMinZoneSlack = 256;
+// Calls per predictor epoch: the zone follows the deepest of the last one or
+// two epochs.
+constexpr uint32_t kEpochCalls = 64;
+// A fault commits at least this much below the faulting page, and a quarter
+// of the depth reached, so a deep descent costs a few faults, not one a page.
+constexpr size_t kMinGrowthHeadroom = 16 * 1024;
+// erase_range works on 64-byte chunks.
+constexpr size_t kChunk = 64;
+
+uintptr_t RoundDown(uintptr_t x, size_t align) { return x & ~(uintptr_t{align} - 1); }
+uintptr_t RoundUp(uintptr_t x, size_t align) { return RoundDown(x + align - 1, align); }
+
+void ApplyAdvice(void* p, size_t len, const secret_config& config) {
+  if (config.exclude_from_core_dumps) madvise(p, len, MADV_DONTDUMP);
+  // A fork child must not inherit secrets; kernels before 4.14 lack this and
+  // return EINVAL, which leaves the child with a copy (reported nowhere but
+  // harmless to the parent).
+  madvise(p, len, MADV_WIPEONFORK);
+}
+
+int MapSecretStack(const secret_config& config, SecretStack* s) {
+  const size_t page = PageSize();
+  const size_t usable = RoundUp(config.stack_size, page);
+  const size_t slide = RoundUp(kSlideRoom, page);
+  const size_t reserve = page + usable + slide;
+  void* p = mmap(nullptr, reserve, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return ENOMEM;
+  ApplyAdvice(p, reserve, config);
+  *s = SecretStack{};
+  s->base = reinterpret_cast<uintptr_t>(p);
+  s->guard_end = s->base + page;
+  s->end = s->base + reserve;
+  s->usable = usable;
+  s->fence = s->end - page;
+  if (mprotect(reinterpret_cast<void*>(s->fence), page,
+               PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, reserve);
+    return ENOMEM;
+  }
+  s->lock_wanted = config.lock_memory != 0;
+  s->locked = s->lock_wanted &&
+              mlock(reinterpret_cast<void*>(s->fence), page) == 0;
+  s->top = s->end;
+#if SECRETMODE_HAVE_VALGRIND
+  s->valgrind_id = VALGRIND_STACK_REGISTER(s->guard_end, s->end);
+#endif
+  return 0;
+}
+
+int MapSignalStack(const secret_config& config, SignalStack* s) {
+  const size_t page = PageSize();
+  const size_t size = RoundUp(config.signal_stack_size, page);
+  void* p = mmap(nullptr, page + size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return ENOMEM;
+  // The guard page turns an overflowing handler into a fault, not a write
+  // into whatever is mapped below.
+  mprotect(p, page, PROT_NONE);
+  ApplyAdvice(p, page + size, config);
+  *s = SignalStack{};
+  s->base = reinterpret_cast<uintptr_t>(p);
+  s->lo = s->base + page;
+  s->hi = s->lo + size;
+  s->locked = config.lock_memory != 0 &&
+              mlock(reinterpret_cast<void*>(s->lo), size) == 0;
+  return 0;
+}
+
+}  // namespace
+
+size_t PageSize() {
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+int MapStacks(const secret_config& config, MappedStacks* out) {
+  int err = MapSecretStack(config, &out->stack);
+  if (err != 0) return err;
+  err = MapSignalStack(config, &out->signal_stack);
+  if (err != 0) {
+    munmap(reinterpret_cast<void*>(out->stack.base),
+           out->stack.end - out->stack.base);
+    return err;
+  }
+  return 0;
+}
+
+void UnmapStacks(MappedStacks* stacks) {
+  SecretStack& s = stacks->stack;
+  if (s.base != 0) {
+    // Unmapped pages go back to the kernel unzeroed; zero the committed part
+    // so that no secret outlives the mapping in physical memory either.
+    secretmode_erase_range(s.fence, s.end);
+#if SECRETMODE_HAVE_VALGRIND
+    VALGRIND_STACK_DEREGISTER(s.valgrind_id);
+#endif
+    munmap(reinterpret_cast<void*>(s.base), s.end - s.base);
+    s = SecretStack{};
+  }
+  SignalStack& a = stacks->signal_stack;
+  if (a.base != 0) {
+    secretmode_erase_range(a.lo, a.hi);
+    munmap(reinterpret_cast<void*>(a.base), a.hi - a.base);
+    a = SignalStack{};
+  }
+}
+
+bool CommitBelowFence(SecretStack* s, uintptr_t addr) {
+  if (addr < s->guard_end || addr >= s->fence) return false;
+  const size_t page = PageSize();
+  const size_t depth = s->end - addr;
+  const size_t headroom = std::max(kMinGrowthHeadroom, depth / 4);
+  uintptr_t new_fence = RoundDown(addr, page);
+  new_fence = new_fence - s->guard_end > headroom
+                  ? RoundDown(new_fence - headroom, page)
+                  : s->guard_end;
+  void* start = reinterpret_cast<void*>(new_fence);
+  const size_t len = s->fence - new_fence;
+  if (mprotect(start, len, PROT_READ | PROT_WRITE) != 0) return false;
+  if (s->locked) s->locked = mlock(start, len) == 0;
+  s->fence = new_fence;
+  if (s->lowest_fault == 0 || addr < s->lowest_fault) s->lowest_fault = addr;
+  ++s->faults;
+  return true;
+}
+
+void RecordDepth(SecretStack* s, size_t depth) {
+  s->epoch_max_depth = std::max(s->epoch_max_depth, depth);
+  if (++s->epoch_calls >= kEpochCalls) {
+    s->previous_epoch_max_depth = s->epoch_max_depth;
+    s->epoch_max_depth = 0;
+    s->epoch_calls = 0;
+  }
+}
+
+void PlanNextTop(SecretStack* s) {
+  const size_t recent =
+      std::max(s->epoch_max_depth, s->previous_epoch_max_depth);
+  size_t zone = RoundUp(recent + recent / 16 + kMinZoneSlack, kChunk);
+  const size_t committed = s->end - s->fence;
+  if (zone > committed) zone = committed;
+  const size_t slide = RoundUp(kSlideRoom, PageSize());
+  if (s->fence + zone + slide < s->end) {
+    // Far more is committed than recent calls use: give the excess back so
+    // that erasure (and memory) follow the smaller depth. The pages are zero.
+    const uintptr_t new_fence = RoundDown(s->end - zone - slide / 2, PageSize());
+    void* start = reinterpret_cast<void*>(s->fence);
+    const size_t len = new_fence - s->fence;
+    if (s->locked) munlock(start, len);
+    madvise(start, len, MADV_DONTNEED);
+    if (mprotect(start, len, PROT_NONE) == 0) {
+      s->fence = new_fence;
+      ++s->shrinks;
+    }
+  }
+  s->top = s->fence + zone;
+  s->lowest_fault = 0;
+}
+
+}  // namespace internal
+}  // namespace secret
+
+#endif  // SECRETMODE_ARCH_SUPPORTED

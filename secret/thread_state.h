@@ -1,0 +1,85 @@
+// thread_state.h: everything secret mode keeps per thread.
+//
+// The state is a trivially constructible thread_local with the initial-exec
+// TLS model, so that reading it costs one %fs-relative load, needs no lazy
+// initializer, and is safe in signal handlers (the fault handler reads it).
+
+#ifndef SECRETMODE_SECRET_THREAD_STATE_H_
+#define SECRETMODE_SECRET_THREAD_STATE_H_
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace secret {
+namespace internal {
+
+// SecretStack is one thread's secret stack. The reservation is, from low to
+// high addresses: a guard page, then PROT_NONE pages that fn has not reached
+// yet, then the committed part [fence, end). fn starts at `top`, which slides
+// within [end - kSlideRoom, end] so that the zone [fence, top) that erasure
+// inspects tracks how deep fn goes, with page faults only on new depths.
+struct SecretStack {
+  uintptr_t base;        // lowest reserved address (start of the guard page)
+  uintptr_t guard_end;   // lowest address fn may use
+  uintptr_t end;         // one past the highest reserved address
+  uintptr_t fence;       // lowest committed address; below it faults
+  uintptr_t top;         // where fn's call tree starts for the current call
+  uintptr_t lowest_fault;// lowest address faulted in during the current call
+  size_t usable;         // configured stack size (bytes fn may use)
+  bool locked;           // every committed page is mlocked
+  bool lock_wanted;      // config asked for mlock
+  unsigned valgrind_id;  // Valgrind's handle for the registered stack
+  uint64_t faults;       // fence faults handled (new depths)
+  uint64_t shrinks;      // times committed pages were given back
+  // Predictor: the deepest dirt of recent calls, in two epochs.
+  uint32_t epoch_calls;
+  size_t epoch_max_depth;
+  size_t previous_epoch_max_depth;
+};
+
+// SignalStack is one thread's secret signal stack: a guard page, then
+// [lo, hi), installed with sigaltstack while the thread has secret stacks.
+struct SignalStack {
+  uintptr_t base;
+  uintptr_t lo;
+  uintptr_t hi;
+  bool locked;
+  uint64_t wipes;        // erasures after a signal used it
+};
+
+// ThreadState is the per-thread record. Zero means "no secret stacks yet".
+struct ThreadState {
+  // Set while an outermost secret_do is running on this thread. It stays set
+  // when fn leaves by longjmp; `Enabled` then checks the stack pointer, and
+  // the next secret_do erases the abandoned stack.
+  uint32_t active;
+  bool has_stacks;
+  bool exit_hook_registered;
+  // An exception fn threw is parked in `PendingException()` (not here, since
+  // std::exception_ptr is not trivially constructible).
+  bool exception_pending;
+  SecretStack stack;
+  SignalStack signal_stack;
+  // The alternate signal stack the program asked for on this thread, which
+  // the kernel does not see while ours is installed (see signal_interpose).
+  stack_t program_altstack;
+  // AddressSanitizer's bookkeeping for the stack switch (fiber API).
+  void* asan_fake_stack;
+  const void* asan_caller_bottom;
+  size_t asan_caller_size;
+  // Statistics (see secret_thread_stats).
+  uint64_t calls;
+  uint64_t bytes_erased;
+  uint64_t bytes_inspected;
+  uint64_t last_dirty_bytes;
+  uint64_t deferred_erasures;
+};
+
+// CurrentThread returns the calling thread's state. Async-signal-safe.
+ThreadState& CurrentThread();
+
+}  // namespace internal
+}  // namespace secret
+
+#endif  // SECRETMODE_SECRET_THREAD_STATE_H_
