@@ -26,6 +26,10 @@ namespace secret {
 namespace internal {
 namespace {
 
+// How far below the secret stack a stack pointer can be and still be taken
+// for an overflow of it.
+constexpr uintptr_t kOverflowReach = uintptr_t{256} << 20;
+
 std::atomic<bool> g_active{false};
 std::once_flag g_activate_once;
 
@@ -200,13 +204,18 @@ void HandleFenceFault(int sig, siginfo_t* info, void* ucontext) {
     if (info->si_code == SEGV_ACCERR && addr >= s.base && addr < s.guard_end) {
       ReportOverflow(s.usable);
     }
+    // A frame larger than the guard gap (a huge alloca) jumps past it; the
+    // stack pointer then still tells where the fault came from.
+    const uintptr_t sp = InterruptedStackPointer(ucontext);
+    if (t.active && sp < s.guard_end && sp + kOverflowReach > s.base) {
+      ReportOverflow(s.usable);
+    }
     const SignalStack& a = t.signal_stack;
     if (addr >= a.base && addr < a.lo) ReportSignalStackOverflow(a.hi - a.lo);
     if (info->si_code == SI_KERNEL) {
       // The kernel could not push a signal frame below the fence: a handler
       // installed bypassing sigaction() had no SA_ONSTACK. Commit room so the
       // thread can go on; that signal is lost, so say so.
-      const uintptr_t sp = InterruptedStackPointer(ucontext);
       if (sp >= s.guard_end && sp < s.end &&
           CommitBelowFence(&s, sp > s.guard_end + 65536 ? sp - 65536
                                                         : s.guard_end)) {

@@ -37,6 +37,9 @@ constexpr uint32_t kEpochCalls = 64;
 // A fault commits at least this much below the faulting page, and a quarter
 // of the depth reached, so a deep descent costs a few faults, not one a page.
 constexpr size_t kMinGrowthHeadroom = 16 * 1024;
+// PROT_NONE below the usable stack, as the kernel's stack_guard_gap: a frame
+// that jumps over a single guard page would land in some other mapping.
+constexpr size_t kGuardGap = 1024 * 1024;
 // erase_range works on 64-byte chunks.
 constexpr size_t kChunk = 64;
 
@@ -55,14 +58,15 @@ int MapSecretStack(const secret_config& config, SecretStack* s) {
   const size_t page = PageSize();
   const size_t usable = RoundUp(config.stack_size, page);
   const size_t slide = RoundUp(kSlideRoom, page);
-  const size_t reserve = page + usable + slide;
+  const size_t guard = RoundUp(kGuardGap, page);
+  const size_t reserve = guard + usable + slide;
   void* p = mmap(nullptr, reserve, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return ENOMEM;
   ApplyAdvice(p, reserve, config);
   *s = SecretStack{};
   s->base = reinterpret_cast<uintptr_t>(p);
-  s->guard_end = s->base + page;
+  s->guard_end = s->base + guard;
   s->end = s->base + reserve;
   s->usable = usable;
   s->fence = s->end - page;

@@ -15,12 +15,12 @@ namespace secret {
 namespace internal {
 
 // SecretStack is one thread's secret stack. The reservation is, from low to
-// high addresses: a guard page, then PROT_NONE pages that fn has not reached
+// high addresses: a 1 MiB guard gap, then PROT_NONE pages that fn has not reached
 // yet, then the committed part [fence, end). fn starts at `top`, which slides
 // within [end - kSlideRoom, end] so that the zone [fence, top) that erasure
 // inspects tracks how deep fn goes, with page faults only on new depths.
 struct SecretStack {
-  uintptr_t base;        // lowest reserved address (start of the guard page)
+  uintptr_t base;        // lowest reserved address (start of the guard gap)
   uintptr_t guard_end;   // lowest address fn may use
   uintptr_t end;         // one past the highest reserved address
   uintptr_t fence;       // lowest committed address; below it faults

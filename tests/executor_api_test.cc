@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <fstream>
-
 #include <stdexcept>
 #include <string>
 #include <system_error>

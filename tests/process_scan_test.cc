@@ -1,0 +1,129 @@
+// process_scan_test.cc: whole-process proofs from outside. A child does the
+// work and pauses; the parent reads the child's memory through /proc/PID/mem
+// and, with gdb's gcore, its core dump.
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "secret/secret.h"
+#include "tests/secret_holders.h"
+#include "tests/secret_residue.h"
+#include "tests/support/child_process.h"
+
+namespace secret_test {
+namespace {
+
+volatile uint64_t g_sink;
+
+class ProcessScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override { NewTestSecret(); }
+};
+
+TEST_F(ProcessScanTest, ChildWithoutDoShowsTheSecret) {
+  ChildProcess child([](ChildChannel& ch) {
+    // Below a hole, so that the frames of Send do not overwrite it.
+    g_sink = HoldBelowHole(TestSecret());
+    ch.Send("done");
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "done");
+  const Residue residue = FindResidueInProcess(child.pid());
+  EXPECT_GT(residue.bytes_scanned, 0u);
+  EXPECT_FALSE(residue.empty());
+}
+
+TEST_F(ProcessScanTest, ChildAfterDoShowsNothing) {
+  ChildProcess child([](ChildChannel& ch) {
+    secret::Do([] { g_sink = HoldBelowHole(TestSecret()); });
+    ch.Send("done");
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "done");
+  const Residue residue = FindResidueInProcess(child.pid());
+  EXPECT_GT(residue.bytes_scanned, 0u);
+  EXPECT_TRUE(residue.empty()) << residue.Describe();
+}
+
+// Dump is the child's core as gdb's gcore writes it, read whole.
+std::string Dump(pid_t pid) {
+  const std::string prefix = ::testing::TempDir() + "/secretmode_core";
+  const std::string command = "gcore -o " + prefix + " " +
+                              std::to_string(pid) + " >/dev/null 2>&1";
+  if (system(command.c_str()) != 0) return "";
+  const std::string path = prefix + "." + std::to_string(pid);
+  std::ifstream in(path, std::ios::binary);
+  std::string core((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  unlink(path.c_str());
+  return core;
+}
+
+bool ContainsSecret(const std::string& core) {
+  return core.find(std::string(reinterpret_cast<const char*>(TestSecret()),
+                               kSecretSize)) != std::string::npos;
+}
+
+bool HaveGcore() { return system("command -v gcore >/dev/null 2>&1") == 0; }
+
+// While f still runs (paused inside Do), the secret is live on the secret
+// stack, which a core dump leaves out (MADV_DONTDUMP). /proc/PID/mem shows it
+// is there, so the dump is missing it for that reason only.
+TEST_F(ProcessScanTest, CoreDumpDuringDoLeavesTheSecretStackOut) {
+  if (!HaveGcore()) GTEST_SKIP() << "gdb's gcore is not installed";
+  ChildProcess child([](ChildChannel& ch) {
+    secret::Do([&ch] {
+      volatile uint8_t live[kSecretSize];
+      for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+      ch.Send("holding");
+      ch.Receive();  // paused here, inside Do, until killed
+      g_sink = live[0];
+    });
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "holding");
+  ASSERT_FALSE(FindResidueInProcess(child.pid()).whole.empty())
+      << "the secret should be live in the child";
+  const std::string core = Dump(child.pid());
+  ASSERT_GT(core.size(), 0u) << "gcore failed";
+  // The child's copy of the test's own secret buffer is in the dump; the
+  // live copy on the secret stack must not be: exactly one occurrence.
+  const std::string needle(reinterpret_cast<const char*>(TestSecret()),
+                           kSecretSize);
+  const size_t first = core.find(needle);
+  ASSERT_NE(first, std::string::npos) << "the dump misses even the buffer";
+  EXPECT_EQ(core.find(needle, first + 1), std::string::npos)
+      << "a second copy (the live one on the secret stack) was dumped";
+}
+
+// Without Do, the same pause shows the live secret in the dump twice.
+TEST_F(ProcessScanTest, CoreDumpWithoutDoContainsTheLiveSecret) {
+  if (!HaveGcore()) GTEST_SKIP() << "gdb's gcore is not installed";
+  ChildProcess child([](ChildChannel& ch) {
+    volatile uint8_t live[kSecretSize];
+    for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+    ch.Send("holding");
+    ch.Receive();
+    g_sink = live[0];
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "holding");
+  const std::string core = Dump(child.pid());
+  ASSERT_GT(core.size(), 0u) << "gcore failed";
+  const std::string needle(reinterpret_cast<const char*>(TestSecret()),
+                           kSecretSize);
+  const size_t first = core.find(needle);
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(core.find(needle, first + 1), std::string::npos);
+  EXPECT_TRUE(ContainsSecret(core));
+}
+
+}  // namespace
+}  // namespace secret_test
