@@ -78,7 +78,10 @@ void ReleaseThread(ThreadState& t) {
   t.signal_stack = SignalStack{};
 }
 
-void OnThreadExit(void*) { ReleaseThread(g_thread); }
+SECRETMODE_NO_ASAN void OnThreadExit(void*) {
+  FiberUnwoundOut(g_thread);
+  ReleaseThread(g_thread);
+}
 
 int SetUpThread(ThreadState& t) {
   PrepareProcess();
@@ -154,11 +157,16 @@ extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
   secret::internal::FiberArrived(t);
   try {
     fn(arg);
-  } catch (abi::__forced_unwind&) {
-    // pthread_exit or cancellation must keep unwinding; the stack is
-    // erased when the thread exits.
-    throw;
   } catch (...) {
+    // pthread_exit and cancellation unwind with an exception that is not a
+    // C++ one (it has no type); it must keep unwinding, and the stack is
+    // erased when the thread exits. Other foreign exceptions cannot be
+    // parked in an exception_ptr either and take the same path.
+    if (abi::__cxa_current_exception_type() == nullptr) {
+      secret::internal::FiberReturning(t);
+      t.asan_return_pending = true;
+      throw;
+    }
     secret::internal::g_pending_exception = std::current_exception();
     t.exception_pending = true;
   }

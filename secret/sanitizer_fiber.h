@@ -16,7 +16,11 @@
 #endif
 
 #ifdef SECRETMODE_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#define SECRETMODE_NO_ASAN __attribute__((no_sanitize_address))
+#else
+#define SECRETMODE_NO_ASAN
 #endif
 
 namespace secret {
@@ -57,6 +61,22 @@ inline void FiberReturning(ThreadState& t) {
 inline void FiberReturned(ThreadState& t) {
 #ifdef SECRETMODE_ASAN
   __sanitizer_finish_switch_fiber(t.asan_fake_stack, nullptr, nullptr);
+#else
+  (void)t;
+#endif
+}
+
+// FiberUnwoundOut completes a return that a forced unwind (pthread_exit
+// inside fn) made without FiberReturned: AddressSanitizer then still took
+// the secret stack for the current one, so it left the redzones of the
+// caller's frames that the unwind skipped poisoned. Call it from code that
+// is not instrumented itself (SECRETMODE_NO_ASAN), on the thread's stack.
+SECRETMODE_NO_ASAN inline void FiberUnwoundOut(ThreadState& t) {
+#ifdef SECRETMODE_ASAN
+  if (!t.asan_return_pending) return;
+  __sanitizer_finish_switch_fiber(t.asan_fake_stack, nullptr, nullptr);
+  __asan_unpoison_memory_region(t.asan_caller_bottom, t.asan_caller_size);
+  t.asan_return_pending = false;
 #else
   (void)t;
 #endif

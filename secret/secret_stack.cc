@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +47,15 @@ constexpr size_t kChunk = 64;
 uintptr_t RoundDown(uintptr_t x, size_t align) { return x & ~(uintptr_t{align} - 1); }
 uintptr_t RoundUp(uintptr_t x, size_t align) { return RoundDown(x + align - 1, align); }
 
+// LockPages and UnlockPages call the kernel directly: sanitizer runtimes
+// intercept mlock() and return success without locking, which would make
+// the reported locking state a lie in those builds.
+bool LockPages(uintptr_t addr, size_t len) {
+  return syscall(SYS_mlock, addr, len) == 0;
+}
+
+void UnlockPages(uintptr_t addr, size_t len) { syscall(SYS_munlock, addr, len); }
+
 void ApplyAdvice(void* p, size_t len, const secret_config& config) {
   if (config.exclude_from_core_dumps) madvise(p, len, MADV_DONTDUMP);
   // A fork child must not inherit secrets; kernels before 4.14 lack this and
@@ -76,8 +86,7 @@ int MapSecretStack(const secret_config& config, SecretStack* s) {
     return ENOMEM;
   }
   s->lock_wanted = config.lock_memory != 0;
-  s->locked = s->lock_wanted &&
-              mlock(reinterpret_cast<void*>(s->fence), page) == 0;
+  s->locked = s->lock_wanted && LockPages(s->fence, page);
   s->top = s->end;
 #if SECRETMODE_HAVE_VALGRIND
   s->valgrind_id = VALGRIND_STACK_REGISTER(s->guard_end, s->end);
@@ -99,8 +108,7 @@ int MapSignalStack(const secret_config& config, SignalStack* s) {
   s->base = reinterpret_cast<uintptr_t>(p);
   s->lo = s->base + page;
   s->hi = s->lo + size;
-  s->locked = config.lock_memory != 0 &&
-              mlock(reinterpret_cast<void*>(s->lo), size) == 0;
+  s->locked = config.lock_memory != 0 && LockPages(s->lo, size);
   return 0;
 }
 
@@ -155,7 +163,7 @@ bool CommitBelowFence(SecretStack* s, uintptr_t addr) {
   void* start = reinterpret_cast<void*>(new_fence);
   const size_t len = s->fence - new_fence;
   if (mprotect(start, len, PROT_READ | PROT_WRITE) != 0) return false;
-  if (s->locked) s->locked = mlock(start, len) == 0;
+  if (s->locked) s->locked = LockPages(new_fence, len);
   s->fence = new_fence;
   if (s->lowest_fault == 0 || addr < s->lowest_fault) s->lowest_fault = addr;
   ++s->faults;
@@ -184,7 +192,7 @@ void PlanNextTop(SecretStack* s) {
     const uintptr_t new_fence = RoundDown(s->end - zone - slide / 2, PageSize());
     void* start = reinterpret_cast<void*>(s->fence);
     const size_t len = new_fence - s->fence;
-    if (s->locked) munlock(start, len);
+    if (s->locked) UnlockPages(s->fence, len);
     madvise(start, len, MADV_DONTNEED);
     if (mprotect(start, len, PROT_NONE) == 0) {
       s->fence = new_fence;

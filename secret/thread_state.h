@@ -68,6 +68,9 @@ struct ThreadState {
   void* asan_fake_stack;
   const void* asan_caller_bottom;
   size_t asan_caller_size;
+  // Set when a forced unwind (pthread_exit) left the secret stack without
+  // telling AddressSanitizer it arrived back; thread exit completes it.
+  bool asan_return_pending;
   // Statistics (see secret_thread_stats).
   uint64_t calls;
   uint64_t bytes_erased;

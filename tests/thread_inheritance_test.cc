@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -24,12 +26,33 @@ class ThreadInheritanceTest : public ::testing::Test {
   void SetUp() override { NewTestSecret(); }
 };
 
-// Proof: a thread that holds the secret without Do leaves it on its stack
-// (glibc keeps exited threads' stacks for reuse).
+// Proof that a thread's dead frames are visible to the scan: a plain thread
+// that held the secret (below a hole, so its later calls do not overwrite
+// it) and is still alive. (At exit glibc discards the unused part of a
+// thread's stack, so the proof must be taken before.)
 TEST_F(ThreadInheritanceTest, PlainThreadLeavesSecret) {
-  std::thread t([] { g_sink = HoldInLocals(TestSecret()); });
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false, release = false;
+  std::thread t([&] {
+    g_sink = HoldBelowHole(TestSecret());
+    std::unique_lock<std::mutex> lock(mu);
+    held = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return held; });
+  }
+  const bool found = !FindResidueInSelf().empty();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
   t.join();
-  EXPECT_FALSE(FindResidueInSelf().empty());
+  EXPECT_TRUE(found);
 }
 
 TEST_F(ThreadInheritanceTest, ThreadStartedInDoRunsInSecretMode) {
@@ -38,7 +61,7 @@ TEST_F(ThreadInheritanceTest, ThreadStartedInDoRunsInSecretMode) {
   secret::Do([&] {
     std::thread t([&] {
       enabled_in_thread = secret::Enabled();
-      g_sink = HoldInLocals(TestSecret());
+      g_sink = HoldBelowHole(TestSecret());
       calls_in_thread = secret::GetThreadStats().calls;
     });
     t.join();
@@ -57,7 +80,9 @@ TEST_F(ThreadInheritanceTest, ThreadStartedOutsideDoIsPlain) {
 }
 
 void* ExitWithSecret(void*) {
-  g_sink = HoldInLocals(TestSecret());
+  volatile uint8_t live[kSecretSize];
+  for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+  g_sink = HoldBelowHole(TestSecret()) + live[0];
   pthread_exit(nullptr);
 }
 
