@@ -48,14 +48,18 @@ def sm_cc_binary(name, copts = [], linkopts = [], **kwargs):
         **kwargs
     )
 
-def sm_cc_test(name, copts = [], linkopts = [], **kwargs):
+def sm_cc_test(name, copts = [], linkopts = [], linkstatic = True, **kwargs):
     """cc_test with the project's copts and linkopts; `copts`/`linkopts` are appended.
 
     No test framework is added: tests using GoogleTest put "@gtest//:gtest_main" in deps.
+    Tests link the project's libraries statically (as binaries do), so that the functions
+    //secret interposes (pthread_create, sigaction, ...) are defined in the executable and
+    come before a sanitizer runtime's interceptors, as they do in a production binary.
     """
     native.cc_test(
         name = name,
         copts = SM_COPTS + copts,
         linkopts = SM_LINKOPTS + linkopts,
+        linkstatic = linkstatic,
         **kwargs
     )

@@ -101,7 +101,7 @@ TEST_F(RegisterErasureTest, PlainCallLeavesSecretInRegisters) {
 TEST_F(RegisterErasureTest, CallerSavedRegistersAreZeroAfterSecretDo) {
   RegisterSnapshot snap = CallAndSnapshot(secret_test_call_secret_do, &g_fill);
   const std::vector<std::string> found =
-      RegistersContaining(snap, g_pattern, sizeof g_pattern, 2);
+      RegistersContaining(snap, g_pattern, sizeof g_pattern, 4);
   EXPECT_TRUE(found.empty()) << DescribeSnapshot(snap);
   for (Gpr r : kCallerSaved) {
     EXPECT_EQ(snap.gpr[r], 0u) << kGprNames[r];

@@ -3,7 +3,9 @@
 // (and reported as such), and fenced: an overflow is a clear message.
 
 #include <stdio.h>
+#include <linux/capability.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,10 +73,12 @@ TEST(SecretStackMappingTest, LockFailureIsReportedNotFatal) {
   if (pid == 0) {
     struct rlimit zero = {0, 0};
     setrlimit(RLIMIT_MEMLOCK, &zero);
-    if (geteuid() == 0) {
-      // root locks regardless of the limit (CAP_IPC_LOCK); drop it.
-      if (setuid(65534) != 0) _exit(10);
-    }
+    // CAP_IPC_LOCK locks regardless of the limit: drop it.
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &header, data) != 0) _exit(10);
+    data[0].effective &= ~(1u << CAP_IPC_LOCK);
+    if (syscall(SYS_capset, &header, data) != 0) _exit(10);
     int ran = 0;
     std::thread t([&] {
       secret::Do([&] { ran = 1; });
@@ -87,6 +91,7 @@ TEST(SecretStackMappingTest, LockFailureIsReportedNotFatal) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_NE(WEXITSTATUS(status), 10) << "could not drop CAP_IPC_LOCK";
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
