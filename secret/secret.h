@@ -33,8 +33,8 @@ void RunOrThrow(void (*fn)(void*), void* arg);
 // no frames of f. Nested calls run f directly and the outermost Do erases.
 // f is invoked exactly once; Do owns nothing of it.
 //
-// Do throws std::system_error (ENOMEM) without calling f when this thread's
-// secret stacks cannot be mapped. It is not async-signal-safe on a thread's
+// Do throws std::system_error (ENOMEM, or EBUSY: see `secret_do`) without
+// calling f when this thread's secret stacks cannot be set up. It is not async-signal-safe on a thread's
 // first call. On unsupported platforms it calls f directly (see `Supported`).
 //
 // WARNING: Do does not erase globals or heap memory f wrote outside the

@@ -38,8 +38,10 @@ extern "C" {
  * secret_do, and fork/vfork fail with EPERM (the child would resume fn on a
  * secret stack that the kernel zeroed for it).
  *
- * It returns 0 when fn ran, or ENOMEM when this thread's secret stacks could
- * not be mapped (fn did not run). On unsupported platforms it calls fn
+ * It returns 0 when fn ran, or, without running fn: ENOMEM when this
+ * thread's secret stacks could not be mapped, EBUSY when this thread's first
+ * secret_do runs in a signal handler on the program's own alternate signal
+ * stack (which cannot be replaced while in use). On unsupported platforms it calls fn
  * directly and returns 0 (see `secret_supported`). It is not
  * async-signal-safe the first time a thread calls it (it maps memory);
  * afterwards it makes no system calls unless fn goes deeper than before.
