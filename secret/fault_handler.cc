@@ -197,7 +197,9 @@ void HandleFenceFault(int sig, siginfo_t* info, void* ucontext) {
   if (t.has_stacks) {
     SecretStack& s = t.stack;
     const uintptr_t addr = reinterpret_cast<uintptr_t>(info->si_addr);
-    if (info->si_code == SEGV_ACCERR && CommitBelowFence(&s, addr)) {
+    // Only fn's call tree (active) may grow the stack; a stray pointer into
+    // the fence from elsewhere is the program's fault, not a new depth.
+    if (t.active && info->si_code == SEGV_ACCERR && CommitBelowFence(&s, addr)) {
       errno = saved_errno;
       return;  // the faulting access now succeeds
     }

@@ -46,8 +46,12 @@ void* InheritedThreadMain(void* p) {
   // Freed even when the start routine calls pthread_exit.
   std::unique_ptr<InheritedStart, void (*)(void*)> owner(s, free);
   if (AdoptStacks(CurrentThread(), &s->stacks) != 0) {
-    // Only a thread already on the program's alternate stack can fail here,
-    // which a new thread never is.
+    // Only a thread running on the program's alternate signal stack can fail
+    // here, which a thread that has just started never is.
+    static const char kMessage[] =
+        "secretmode: a thread started inside secret_do could not install its "
+        "secret signal stack\n";
+    (void)!write(2, kMessage, sizeof kMessage - 1);
     abort();
   }
   secret_do(RunStart, s);
