@@ -15,6 +15,11 @@
 namespace secret_test {
 namespace internal {
 
+bool AddMatch(void* match_at, size_t offset) {
+  auto* at = static_cast<MatchAt*>(match_at);
+  return at->hits->Add(at->base + offset);
+}
+
 bool IsScannable(const Region& r, bool include_readonly) {
   if (!r.readable()) return false;  // includes PROT_NONE guard pages
   if (!r.writable() && !include_readonly) return false;

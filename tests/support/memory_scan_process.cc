@@ -77,14 +77,6 @@ class RemoteScanner : public ResidentRangeSink {
   bool target_gone() const { return target_gone_; }
 
  private:
-  struct Context {
-    internal::HitCollector* hits;
-    uintptr_t base;
-  };
-  static bool OnMatch(void* context, size_t offset) {
-    auto* ctx = static_cast<Context*>(context);
-    return ctx->hits->Add(ctx->base + offset);
-  }
 
   void ReadRun(uintptr_t start, uintptr_t end) {
     size_t carry = 0;
@@ -106,9 +98,9 @@ class RemoteScanner : public ResidentRangeSink {
         continue;
       }
       const size_t total = carry + static_cast<size_t>(got);
-      Context ctx{hits_, addr - carry};
+      internal::MatchAt ctx{hits_, addr - carry};
       stopped_ =
-          !SearchInPlace(buffer_, total, pattern_, len_, &OnMatch, &ctx);
+          !SearchInPlace(buffer_, total, pattern_, len_, &internal::AddMatch, &ctx);
       stats_->bytes_scanned += static_cast<uint64_t>(got);
       addr += static_cast<uintptr_t>(got);
       carry = std::min(len_ - 1, total);

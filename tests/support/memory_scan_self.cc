@@ -39,23 +39,15 @@ class InPlaceScanner : public ResidentRangeSink {
     const uintptr_t end = run_end_;
     run_start_ = run_end_ = 0;
     if (end <= start || stopped_) return !stopped_;
-    Context ctx{hits_, start};
+    internal::MatchAt ctx{hits_, start};
     stopped_ = !SearchInPlace(reinterpret_cast<const uint8_t*>(start),
-                              end - start, pattern_, len_, &OnMatch, &ctx);
+                              end - start, pattern_, len_, &internal::AddMatch, &ctx);
     return !stopped_;
   }
 
   bool stopped() const { return stopped_; }
 
  private:
-  struct Context {
-    internal::HitCollector* hits;
-    uintptr_t base;
-  };
-  static bool OnMatch(void* context, size_t offset) {
-    auto* ctx = static_cast<Context*>(context);
-    return ctx->hits->Add(ctx->base + offset);
-  }
 
   const uint8_t* pattern_;
   size_t len_;

@@ -36,6 +36,17 @@ class HitCollector {
   std::vector<Hit> hits_;
 };
 
+// MatchAt is what SearchInPlace's callback needs to turn an offset into an
+// address in the scanned process: where the searched bytes start there.
+struct MatchAt {
+  HitCollector* hits;
+  uintptr_t base;
+};
+
+// AddMatch is SearchInPlace's callback for a MatchAt context.
+bool AddMatch(void* match_at, size_t offset);
+
+
 // A scan that cannot run must not look like a clean "no hits" result:
 // record the error when the caller asked for stats, abort otherwise.
 void ScanFailed(const ScanOptions& options, const std::string& message);
