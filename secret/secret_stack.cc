@@ -13,7 +13,6 @@
 
 #include <algorithm>
 
-#include "arch/arch.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>

@@ -10,16 +10,15 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#ifndef SS_AUTODISARM
-#define SS_AUTODISARM (1U << 31)  // linux/signal.h; glibc omits it
-#endif
-
 #include <atomic>
 
-#include "arch/arch.h"
 #include "secret/real_functions.h"
 #include "secret/signals.h"
 #include "secret/thread_state.h"
+
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31)  // linux/signal.h has it; glibc's does not
+#endif
 
 namespace secret {
 namespace internal {
