@@ -13,7 +13,6 @@
 
 #include <algorithm>
 
-
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #define SECRETMODE_HAVE_VALGRIND 1
