@@ -299,7 +299,8 @@ BENCHMARK(BM_Do_DeepThenShallow)->ArgName("K")->Arg(16)->Arg(64)->Arg(128)
 // Each iteration times only the deep call (manual time). "fault_*" variants
 // first run 192 untimed 1 KiB calls, which shrink the zone and give the pages
 // back, so that every timed call faults; "settled" repeats the deep call, so
-// the zone covers it and nothing faults.
+// the zone covers it and nothing faults. MinTime(0.1): 0.1 s of deep calls is
+// already hundreds of faults, and the untimed part makes iterations long.
 
 enum class DeepMode { kSettled, kFault };
 
@@ -326,13 +327,13 @@ void BM_Do_NewDepthFault(benchmark::State& state, void (*deep_fn)(size_t),
   NewDepthLoop(state, deep_fn, static_cast<size_t>(state.range(0)), mode);
 }
 BENCHMARK_CAPTURE(BM_Do_NewDepthFault, settled, Dirty, DeepMode::kSettled)
-    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime();
+    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime()->MinTime(0.1);
 BENCHMARK_CAPTURE(BM_Do_NewDepthFault, fault_ascending, Dirty,
                   DeepMode::kFault)
-    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime();
+    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime()->MinTime(0.1);
 BENCHMARK_CAPTURE(BM_Do_NewDepthFault, fault_descending, DirtyDescending,
                   DeepMode::kFault)
-    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime();
+    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime()->MinTime(0.1);
 
 // The same fault without mlock (secret_config.lock_memory = 0), on a fresh
 // thread since the setting applies to stacks created afterwards.
@@ -346,10 +347,10 @@ void BM_Do_NewDepthFault_NoMlock(benchmark::State& state,
   });
 }
 BENCHMARK_CAPTURE(BM_Do_NewDepthFault_NoMlock, fault_ascending, Dirty)
-    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime();
+    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime()->MinTime(0.1);
 BENCHMARK_CAPTURE(BM_Do_NewDepthFault_NoMlock, fault_descending,
                   DirtyDescending)
-    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime();
+    ->Arg(64 * kKiB)->Arg(256 * kKiB)->UseManualTime()->MinTime(0.1);
 
 // ---------------------------------------------------------------------------
 // Diagnostics: the erase routine alone, on a 64-byte aligned buffer.

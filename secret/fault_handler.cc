@@ -30,6 +30,9 @@ namespace {
 // for an overflow of it.
 constexpr uintptr_t kOverflowReach = uintptr_t{256} << 20;
 
+// Leaf functions may write this far below the stack pointer (System V).
+constexpr uintptr_t kRedZone = 128;
+
 std::atomic<bool> g_active{false};
 std::once_flag g_activate_once;
 
@@ -211,6 +214,14 @@ void HandleFenceFault(int sig, siginfo_t* info, void* ucontext) {
     const uintptr_t sp = InterruptedStackPointer(ucontext);
     if (t.active && sp < s.guard_end && sp + kOverflowReach > s.base) {
       ReportOverflow(s.usable);
+    }
+    // Some emulators (Valgrind) report such a fault without its address;
+    // a stack pointer below the fence says the same thing.
+    if (t.active && addr == 0 && sp >= s.guard_end && sp < s.fence &&
+        CommitBelowFence(&s, sp > s.guard_end + kRedZone ? sp - kRedZone
+                                                         : s.guard_end)) {
+      errno = saved_errno;
+      return;
     }
     const SignalStack& a = t.signal_stack;
     if (addr >= a.base && addr < a.lo) ReportSignalStackOverflow(a.hi - a.lo);
