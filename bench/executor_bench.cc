@@ -268,7 +268,7 @@ BENCHMARK_CAPTURE(BM_Do_Dirty_64K_Thread, stack_8M, 8 * kMiB);
 // The adaptive zone. One iteration is one 256 KiB call followed by K calls of
 // 1 KiB. While a deep call is among the last one or two 64-call epochs, every
 // call inspects a zone of ~272 KiB; once K exceeds that window the zone falls
-// back to ~1.3 KiB, the committed pages are given back, and the next deep call
+// back to 1.5 KiB, the committed pages are given back, and the next deep call
 // faults its way down again.
 
 void BM_Do_DeepThenShallow(benchmark::State& state) {
