@@ -53,10 +53,11 @@ void EraseAfterCall(ThreadState& t) {
   if (s.lowest_fault != 0 && s.top - s.lowest_fault > depth) {
     depth = s.top - s.lowest_fault;
   }
-  t.bytes_inspected += s.top - s.fence;
+  const size_t inspected = s.top - s.fence;
+  t.bytes_inspected += inspected;
   t.bytes_erased += s.top - first_dirty;
   t.last_dirty_bytes = s.top - first_dirty;
-  RecordDepth(&s, depth);
+  RecordDepth(&s, depth, inspected);
   WipeSignalStackIfUsed(t.signal_stack);
 }
 

@@ -24,23 +24,12 @@ namespace secret {
 namespace internal {
 namespace {
 
-// The top may slide this far below the end of the reservation before the
-// committed memory beneath it is given back.
-constexpr size_t kSlideRoom = 64 * 1024;
-// The zone always covers this much beyond the deepest recent dirt, so that
-// zero words written just below it (which leave no trace) rarely fault.
-constexpr size_t kMinZoneSlack = 256;
-// Calls per predictor epoch: the zone follows the deepest of the last one or
-// two epochs.
-constexpr uint32_t kEpochCalls = 64;
 // A fault commits at least this much below the faulting page, and a quarter
 // of the depth reached, so a deep descent costs a few faults, not one a page.
 constexpr size_t kMinGrowthHeadroom = 16 * 1024;
 // PROT_NONE below the usable stack, as the kernel's stack_guard_gap: a frame
 // that jumps over a single guard page would land in some other mapping.
 constexpr size_t kGuardGap = 1024 * 1024;
-// erase_range works on 64-byte chunks.
-constexpr size_t kChunk = 64;
 
 uintptr_t RoundDown(uintptr_t x, size_t align) { return x & ~(uintptr_t{align} - 1); }
 uintptr_t RoundUp(uintptr_t x, size_t align) { return RoundDown(x + align - 1, align); }
@@ -77,6 +66,7 @@ int MapSecretStack(const secret_config& config, SecretStack* s) {
   s->guard_end = s->base + guard;
   s->end = s->base + reserve;
   s->usable = usable;
+  s->slide = slide;
   s->fence = s->end - page;
   if (mprotect(reinterpret_cast<void*>(s->fence), page,
                PROT_READ | PROT_WRITE) != 0) {
@@ -168,37 +158,24 @@ bool CommitBelowFence(SecretStack* s, uintptr_t addr) {
   return true;
 }
 
-void RecordDepth(SecretStack* s, size_t depth) {
-  s->epoch_max_depth = std::max(s->epoch_max_depth, depth);
-  if (++s->epoch_calls >= kEpochCalls) {
-    s->previous_epoch_max_depth = s->epoch_max_depth;
-    s->epoch_max_depth = 0;
-    s->epoch_calls = 0;
-  }
-}
-
-void PlanNextTop(SecretStack* s) {
-  const size_t recent =
-      std::max(s->epoch_max_depth, s->previous_epoch_max_depth);
-  size_t zone = RoundUp(recent + recent / 16 + kMinZoneSlack, kChunk);
-  const size_t committed = s->end - s->fence;
-  if (zone > committed) zone = committed;
-  const size_t slide = RoundUp(kSlideRoom, PageSize());
-  if (s->fence + zone + slide < s->end) {
-    // Far more is committed than recent calls use: give the excess back so
-    // that erasure (and memory) follow the smaller depth. The pages are zero.
-    const uintptr_t new_fence = RoundDown(s->end - zone - slide / 2, PageSize());
-    void* start = reinterpret_cast<void*>(s->fence);
-    const size_t len = new_fence - s->fence;
+void GiveBackCommitted(SecretStack* s, size_t zone) {
+  // The pages are zero. Those within kKeepResident of the top stay resident
+  // (and locked): a later descent then costs an mprotect, not a refill of
+  // pages by the kernel, which dominates a fault's cost otherwise.
+  const size_t page = PageSize();
+  const uintptr_t new_fence = RoundDown(s->end - zone - s->slide / 2, page);
+  const uintptr_t keep_floor = s->end - std::min(kKeepResident, s->end - s->guard_end);
+  const uintptr_t release_end = std::min(new_fence, std::max(keep_floor, s->fence));
+  if (release_end > s->fence) {
+    const size_t len = release_end - s->fence;
     if (s->locked) UnlockPages(s->fence, len);
-    madvise(start, len, MADV_DONTNEED);
-    if (mprotect(start, len, PROT_NONE) == 0) {
-      s->fence = new_fence;
-      ++s->shrinks;
-    }
+    madvise(reinterpret_cast<void*>(s->fence), len, MADV_DONTNEED);
   }
-  s->top = s->fence + zone;
-  s->lowest_fault = 0;
+  if (mprotect(reinterpret_cast<void*>(s->fence), new_fence - s->fence,
+               PROT_NONE) == 0) {
+    s->fence = new_fence;
+    ++s->shrinks;
+  }
 }
 
 }  // namespace internal

@@ -43,13 +43,59 @@ void UnmapStacks(MappedStacks* stacks);
 // Async-signal-safe: the fault handler calls it.
 bool CommitBelowFence(SecretStack* stack, uintptr_t addr);
 
-// PlanNextTop picks `stack->top` for the next call from the depths recent
-// calls dirtied, giving back committed memory (one system call) only when
-// the zone fell far below what is committed. Not signal-safe.
-void PlanNextTop(SecretStack* stack);
+// The predictor's parameters.
+// kSlideRoom: the top may slide this far below the end of the reservation
+// before the committed memory beneath it is given back.
+constexpr size_t kSlideRoom = 64 * 1024;
+// kMinZoneSlack: the zone covers this much beyond the deepest recent dirt,
+// so that zero words written just below it (which leave no trace) rarely
+// fault.
+constexpr size_t kMinZoneSlack = 256;
+// kEpochCalls and kEpochWasteBudget: the zone follows the deepest call of
+// the current and the previous epoch; an epoch ends after kEpochCalls calls,
+// or sooner once the calls in it scanned kEpochWasteBudget bytes more than
+// they dirtied, so that one deep call does not make many shallow ones pay
+// more than a fault would.
+constexpr uint32_t kEpochCalls = 64;
+constexpr size_t kEpochWasteBudget = 256 * 1024;
+// kKeepResident: committed pages this close to the top stay resident when
+// given back, so that returning to that depth does not refill them.
+constexpr size_t kKeepResident = 1024 * 1024;
+// kChunk: erase_range works on 64-byte chunks.
+constexpr size_t kChunk = 64;
 
-// RecordDepth feeds the bytes the last call used into the predictor.
-void RecordDepth(SecretStack* stack, size_t depth);
+// GiveBackCommitted re-protects the committed pages below what a zone of
+// `zone` bytes needs (one system call or three). Not signal-safe.
+void GiveBackCommitted(SecretStack* stack, size_t zone);
+
+// PlanNextTop picks `stack->top` for the next call from the depths recent
+// calls dirtied; it gives committed memory back only when the zone fell far
+// below what is committed. Inline: it runs on every call.
+inline void PlanNextTop(SecretStack* s) {
+  const size_t recent = s->epoch_max_depth > s->previous_epoch_max_depth
+                            ? s->epoch_max_depth
+                            : s->previous_epoch_max_depth;
+  size_t zone = (recent + recent / 16 + kMinZoneSlack + kChunk - 1) &
+                ~(kChunk - 1);
+  const size_t committed = s->end - s->fence;
+  if (zone > committed) zone = committed;
+  if (s->fence + zone + s->slide < s->end) GiveBackCommitted(s, zone);
+  s->top = s->fence + zone;
+  s->lowest_fault = 0;
+}
+
+// RecordDepth feeds the predictor with the bytes the last call dirtied (or
+// faulted in) and the bytes its erasure inspected.
+inline void RecordDepth(SecretStack* s, size_t depth, size_t inspected) {
+  if (depth > s->epoch_max_depth) s->epoch_max_depth = depth;
+  s->epoch_waste += inspected > depth ? inspected - depth : 0;
+  if (++s->epoch_calls >= kEpochCalls || s->epoch_waste >= kEpochWasteBudget) {
+    s->previous_epoch_max_depth = s->epoch_max_depth;
+    s->epoch_max_depth = 0;
+    s->epoch_calls = 0;
+    s->epoch_waste = 0;
+  }
+}
 
 // PageSize returns the system page size. Async-signal-safe after first use.
 size_t PageSize();

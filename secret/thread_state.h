@@ -27,6 +27,7 @@ struct SecretStack {
   uintptr_t top;         // where fn's call tree starts for the current call
   uintptr_t lowest_fault;// lowest address faulted in during the current call
   size_t usable;         // configured stack size (bytes fn may use)
+  size_t slide;          // kSlideRoom rounded to pages
   bool locked;           // every committed page is mlocked
   bool lock_wanted;      // config asked for mlock
   unsigned valgrind_id;  // Valgrind's handle for the registered stack
@@ -34,6 +35,7 @@ struct SecretStack {
   uint64_t shrinks;      // times committed pages were given back
   // Predictor: the deepest dirt of recent calls, in two epochs.
   uint32_t epoch_calls;
+  size_t epoch_waste;    // bytes scanned beyond the dirt in this epoch
   size_t epoch_max_depth;
   size_t previous_epoch_max_depth;
 };
