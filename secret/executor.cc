@@ -44,9 +44,9 @@ bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
          (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
 }
 
-// EraseAfterCall zeroes what the last call left in [fence, top) and in the
-// signal stack, and feeds the depth it found to the predictor.
-void EraseAfterCall(ThreadState& t) {
+// EraseStackAfterCall zeroes what the last call left in [fence, top) and
+// feeds the depth it found to the predictor.
+void EraseStackAfterCall(ThreadState& t) {
   SecretStack& s = t.stack;
   const uintptr_t first_dirty = secretmode_erase_range(s.fence, s.top);
   size_t depth = s.top - first_dirty;
@@ -58,7 +58,16 @@ void EraseAfterCall(ThreadState& t) {
   t.bytes_erased += s.top - first_dirty;
   t.last_dirty_bytes = s.top - first_dirty;
   RecordDepth(&s, depth, inspected);
+}
+
+// EraseAfterAbandonedCall erases a call that never returned to secret_do
+// (longjmp, pthread_exit), including the signal stack, which secret_do's
+// own check did not see.
+void EraseAfterAbandonedCall(ThreadState& t) {
+  EraseStackAfterCall(t);
   WipeSignalStackIfUsed(t.signal_stack);
+  ++t.deferred_erasures;
+  t.active = 0;
 }
 
 // ReleaseThread runs at thread exit: it erases a call that never finished
@@ -66,11 +75,7 @@ void EraseAfterCall(ThreadState& t) {
 // alternate signal stack, and unmaps ours.
 void ReleaseThread(ThreadState& t) {
   if (!t.has_stacks) return;
-  if (t.active) {
-    EraseAfterCall(t);
-    ++t.deferred_erasures;
-    t.active = 0;
-  }
+  if (t.active) EraseAfterAbandonedCall(t);
   RestoreProgramSignalStack(t);
   t.has_stacks = false;
   MappedStacks stacks{t.stack, t.signal_stack};
@@ -95,9 +100,7 @@ int SetUpThread(ThreadState& t) {
 // RecoverAbandonedCall handles a secret_do that fn left by longjmp: its
 // stack is still dirty and `active` still set.
 void RecoverAbandonedCall(ThreadState& t) {
-  EraseAfterCall(t);
-  ++t.deferred_erasures;
-  t.active = 0;
+  EraseAfterAbandonedCall(t);
   t.exception_pending = false;
 }
 
@@ -134,23 +137,31 @@ int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
 using secret::internal::g_thread;
 using secret::internal::ThreadState;
 
-extern "C" uintptr_t secretmode_enter(void) {
+// SecretStackTops is secretmode_enter's answer, returned in two registers:
+// where fn starts (0 when nested, an errno below 4096 on failure), and the
+// top of the secret signal stack, which secret_do checks after the call.
+struct SecretStackTops {
+  uintptr_t stack;
+  uintptr_t signal_stack;
+};
+
+extern "C" SecretStackTops secretmode_enter(void) {
   ThreadState& t = g_thread;
   if (t.active) {
     if (secret::internal::OnSecretStacks(t, secret::internal::StackPointer())) {
-      return 0;  // nested: fn runs where we are
+      return {0, 0};  // nested: fn runs where we are
     }
     secret::internal::RecoverAbandonedCall(t);
   }
   if (!t.has_stacks) {
     const int err = secret::internal::SetUpThread(t);
-    if (err != 0) return static_cast<uintptr_t>(err);
+    if (err != 0) return {static_cast<uintptr_t>(err), 0};
   }
   secret::internal::PlanNextTop(&t.stack);
   t.active = 1;
   ++t.calls;
   secret::internal::FiberLeaving(t);
-  return t.stack.top;
+  return {t.stack.top, t.signal_stack.hi};
 }
 
 extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
@@ -174,10 +185,13 @@ extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
   secret::internal::FiberReturning(t);
 }
 
-extern "C" int secretmode_leave(void) {
+// secretmode_leave erases after a call; `signal_stack_dirty` is secret_do's
+// finding that a signal frame reached the top of the secret signal stack.
+extern "C" int secretmode_leave(int signal_stack_dirty) {
   ThreadState& t = g_thread;
   secret::internal::FiberReturned(t);
-  secret::internal::EraseAfterCall(t);
+  secret::internal::EraseStackAfterCall(t);
+  if (signal_stack_dirty) secret::internal::WipeSignalStack(t.signal_stack);
   t.active = 0;
   return t.exception_pending ? 1 : 0;
 }

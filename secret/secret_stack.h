@@ -49,8 +49,8 @@ bool CommitBelowFence(SecretStack* stack, uintptr_t addr);
 constexpr size_t kSlideRoom = 64 * 1024;
 // kMinZoneSlack: the zone covers this much beyond the deepest recent dirt,
 // so that zero words written just below it (which leave no trace) rarely
-// fault.
-constexpr size_t kMinZoneSlack = 256;
+// fault: a leaf function's red zone (128 bytes) is where they usually are.
+constexpr size_t kMinZoneSlack = 128;
 // kEpochCalls and kEpochWasteBudget: the zone follows the deepest call of
 // the current and the previous epoch; an epoch ends after kEpochCalls calls,
 // or sooner once the calls in it scanned kEpochWasteBudget bytes more than

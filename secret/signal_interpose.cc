@@ -30,7 +30,7 @@ std::atomic<bool> g_onstack_added[NSIG];
 
 // The kernel writes every signal frame within this many bytes of the top of
 // the alternate stack (see WipeSignalStackIfUsed).
-constexpr uintptr_t kFrameTopBytes = 256;
+constexpr uintptr_t kFrameTopBytes = 512;
 
 bool OnSignalStack(const ThreadState& t) {
   const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
@@ -72,6 +72,11 @@ bool WipeSignalStackIfUsed(SignalStack& s) {
   secretmode_erase_range(s.lo, top_part);
   ++s.wipes;
   return true;
+}
+
+void WipeSignalStack(SignalStack& s) {
+  secretmode_erase_range(s.lo, s.hi);
+  ++s.wipes;
 }
 
 }  // namespace internal

@@ -43,10 +43,14 @@ void RestoreProgramSignalStack(ThreadState& t);
 // WipeSignalStackIfUsed erases the secret signal stack when a signal frame
 // has been written to it since the last wipe, and returns whether it did.
 // The kernel writes every frame from the top of the alternate stack down
-// (x86-64: the xsave image and its end marker; arm64: the frame record), so
-// a clean top means an unused stack and the check costs a few loads.
-// Async-signal-safe.
+// (x86-64: the xsave image, whose end marker lies within 68 bytes of the
+// top, or an fxsave image within 512; arm64: the frame record), so a clean
+// top means an unused stack. secret_do makes the same check in assembly on
+// its fast path. Async-signal-safe.
 bool WipeSignalStackIfUsed(SignalStack& s);
+
+// WipeSignalStack erases the secret signal stack. Async-signal-safe.
+void WipeSignalStack(SignalStack& s);
 
 // MarkOnstackAdded records whether SA_ONSTACK on `sig`'s handler came from
 // secretmode (and is hidden from the program's queries). Signal-safe.

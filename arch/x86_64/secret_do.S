@@ -42,10 +42,12 @@ secret_do:
 	movq	%rdi, %r12		// r12 = fn
 	movq	%rsi, %r13		// r13 = arg
 
-	// rax = secret stack top, 0 (nested: run fn here) or an errno (< 4096).
+	// rax = secret stack top, 0 (nested: run fn here) or an errno (< 4096);
+	// rdx = top of the secret signal stack.
 	call	secretmode_enter@PLT
 	cmpq	$4096, %rax
 	jb	.Lnot_switched
+	movq	%rdx, %r14		// r14 = signal stack top, kept across fn
 
 	// Switch: fn's whole call tree runs below this 16-byte aligned top.
 	movq	%rax, %rsp
@@ -58,9 +60,13 @@ secret_do:
 	CLEAR_VECTOR_REGISTERS
 	CLEAR_CALLER_SAVED_GPRS
 
+	// Did a signal frame reach the secret signal stack? edi = 0 if not.
+	SIGNAL_STACK_TOP_DIRTY %r14, %edi
+
 	// Back on the caller's stack, just below the four saved registers.
 	leaq	-32(%rbp), %rsp
-	// Erase the secret stack; eax != 0 when fn threw.
+	// Erase the secret stack (and the signal stack if edi != 0); eax != 0
+	// when fn threw.
 	call	secretmode_leave@PLT
 	testl	%eax, %eax
 	jnz	.Lrethrow
