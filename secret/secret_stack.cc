@@ -56,7 +56,9 @@ int MapSecretStack(const secret_config& config, SecretStack* s) {
   const size_t usable = RoundUp(config.stack_size, page);
   const size_t slide = RoundUp(kSlideRoom, page);
   const size_t guard = RoundUp(kGuardGap, page);
-  const size_t reserve = guard + usable + slide;
+  // The top may sit up to slide + zone/4 (zone <= usable) below the end:
+  // see PlanNextTop. Reserve that too, so fn always has `usable` bytes.
+  const size_t reserve = guard + usable + slide + RoundUp(usable / 4, page);
   void* p = mmap(nullptr, reserve, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return ENOMEM;

@@ -79,7 +79,10 @@ inline void PlanNextTop(SecretStack* s) {
                 ~(kChunk - 1);
   const size_t committed = s->end - s->fence;
   if (zone > committed) zone = committed;
-  if (s->fence + zone + s->slide < s->end) GiveBackCommitted(s, zone);
+  // The quarter matches the headroom a fault commits below a new depth
+  // (CommitBelowFence), so a deep call's own headroom is not given back at
+  // once, only when later calls are shallower.
+  if (s->fence + zone + s->slide + zone / 4 < s->end) GiveBackCommitted(s, zone);
   s->top = s->fence + zone;
   s->lowest_fault = 0;
 }

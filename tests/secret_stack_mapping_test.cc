@@ -114,6 +114,33 @@ TEST(SecretStackMappingTest, ForkChildSeesZeroedSecretStack) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+// Wherever the top has slid to (it follows recent depths), fn can still use
+// the configured size: a 240 KiB call on a 256 KiB stack, after deep and
+// shallow calls moved the top and the fence around.
+TEST(SecretStackMappingTest, ConfiguredSizeStaysUsableWhereverTheTopIs) {
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    secret::Config config = secret::GetConfig();
+    config.stack_size = 256 * 1024;
+    secret::SetConfig(config);
+    std::thread t([] {
+      secret::Do([] { g_sink = DirtyStack(128 * 1024); });
+      for (int i = 0; i < 8; ++i) secret::Do([] { g_sink = DirtyStack(64); });
+      secret::Do([] { g_sink = DirtyStack(200 * 1024); });
+      for (int i = 0; i < 3; ++i) secret::Do([] { g_sink = DirtyStack(64); });
+      secret::Do([] { g_sink = DirtyStack(240 * 1024); });
+    });
+    t.join();
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the child died (signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0)
+      << ")";
+}
+
 // Recurse writes a page per frame, so it walks into the guard gap.
 __attribute__((noinline)) uint64_t Recurse(int depth) {
   volatile uint8_t frame[4096];
