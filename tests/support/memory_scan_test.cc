@@ -313,6 +313,13 @@ class FindInProcessTest : public MemoryScanTest {
     EXPECT_GT(stats_.bytes_scanned, 0u);
     return hits;
   }
+
+  // ExpectOnlyCopyAt scans the child and expects one copy, at `planted`.
+  void ExpectOnlyCopyAt(const ChildProcess& child, uintptr_t planted) {
+    std::vector<Hit> hits = ScanChild(child);
+    ASSERT_EQ(hits.size(), 1u) << Describe(hits);
+    EXPECT_EQ(hits[0].address, planted);
+  }
 };
 
 // The child's inherited copy of the pattern buffer would otherwise be found.
@@ -360,9 +367,7 @@ TEST_F(FindInProcessTest, FindsSecretInChildLiveStackFrame) {
   ASSERT_TRUE(child.ok()) << child.error();
   const uintptr_t planted = ParseAddress(child.Receive());
   ASSERT_NE(planted, 0u);
-  std::vector<Hit> hits = ScanChild(child);
-  ASSERT_EQ(hits.size(), 1u) << Describe(hits);
-  EXPECT_EQ(hits[0].address, planted);
+  ExpectOnlyCopyAt(child, planted);
 }
 
 TEST_F(FindInProcessTest, ReadsOnlyResidentPagesOfSparseMapping) {
@@ -399,9 +404,7 @@ TEST_F(FindInProcessTest, FindsSecretAcrossReadChunkBoundary) {
   ASSERT_TRUE(child.ok()) << child.error();
   const uintptr_t planted = ParseAddress(child.Receive());
   ASSERT_NE(planted, 0u);
-  std::vector<Hit> hits = ScanChild(child);
-  ASSERT_EQ(hits.size(), 1u) << Describe(hits);
-  EXPECT_EQ(hits[0].address, planted);
+  ExpectOnlyCopyAt(child, planted);
 }
 
 TEST_F(FindInProcessTest, ReadOnlyMappingsNeedIncludeReadonly) {
