@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: installs dependencies, runs every test plainly, then the
-# sanitizer-eligible tests under --config=asan (ASan+UBSan), and prints one closing line
+# sanitizer-eligible tests under --config=asan (ASan+UBSan) and --config=tsan, and prints one
+# closing line
 #   N passed, N failed
 # counting test targets over both runs. Exits non-zero if anything failed or no test ran.
 # Extra arguments are passed to both `bazel test` invocations (e.g. --test_filter=...).
@@ -13,6 +14,9 @@ set -euo pipefail
 SANITIZER_TARGETS=(//... -//bench/...)
 SANITIZER_TAG_FILTERS="-benchmark,-no_sanitizers"
 SANITIZER_CONFIG="asan"
+# A third run under ThreadSanitizer skips, in addition, tests tagged "no_tsan" (each
+# carries its reason beside the tag in its BUILD file).
+TSAN_TAG_FILTERS="-benchmark,-no_sanitizers,-no_tsan"
 # Per-test timeouts in seconds for size small,medium,large,enormous (bazel's default is
 # 60,300,900,3600); the environment variable TEST_TIMEOUT overrides. A test that hangs
 # fails as TIMEOUT instead of stalling the run.
@@ -94,6 +98,10 @@ for pattern in "${SANITIZER_TARGETS[@]}"; do
 done
 run_tests "$SANITIZER_CONFIG" --config="$SANITIZER_CONFIG" --build_tests_only \
   --test_tag_filters="$SANITIZER_TAG_FILTERS" "$@" -- "${san_targets[@]}"
+
+# 3. ThreadSanitizer over the same targets.
+run_tests tsan --config=tsan --build_tests_only \
+  --test_tag_filters="$TSAN_TAG_FILTERS" "$@" -- "${san_targets[@]}"
 
 echo "=="
 status=0
