@@ -33,6 +33,7 @@ std::atomic<void*> g_sigaction{nullptr};
 std::atomic<void*> g_sigaltstack{nullptr};
 std::atomic<void*> g_pthread_create{nullptr};
 std::atomic<void*> g_fork{nullptr};
+std::atomic<void*> g_underscore_fork{nullptr};
 
 }  // namespace
 
@@ -48,6 +49,9 @@ PthreadCreateFn RealPthreadCreate() {
 }
 ForkFn RealFork() {
   return reinterpret_cast<ForkFn>(Resolve(&g_fork, "fork"));
+}
+ForkFn RealUnderscoreFork() {
+  return reinterpret_cast<ForkFn>(Resolve(&g_underscore_fork, "_Fork"));
 }
 
 }  // namespace internal

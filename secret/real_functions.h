@@ -28,6 +28,7 @@ SigactionFn RealSigaction();
 SigaltstackFn RealSigaltstack();
 PthreadCreateFn RealPthreadCreate();
 ForkFn RealFork();
+ForkFn RealUnderscoreFork();  // _Fork
 
 }  // namespace internal
 }  // namespace secret

@@ -35,8 +35,9 @@ extern "C" {
  * call erases. If fn is C++ and throws, the exception is caught on the secret
  * stack, everything is erased, and it is rethrown from secret_do. While fn
  * runs, threads it starts with pthread_create run their start routine inside
- * secret_do, and fork/vfork fail with EPERM (the child would resume fn on a
- * secret stack that the kernel zeroed for it).
+ * secret_do, and fork and _Fork fail with EPERM (the child would resume fn
+ * on a secret stack that the kernel zeroed for it); vfork and posix_spawn
+ * work, since their child borrows the parent's memory until it execs.
  *
  * It returns 0 when fn ran, or, without running fn: ENOMEM when this
  * thread's secret stacks could not be mapped, EBUSY when this thread's first

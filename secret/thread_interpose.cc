@@ -91,4 +91,14 @@ extern "C" pid_t fork(void) {
   return secret::internal::RealFork()();
 }
 
+// _Fork is fork without the atfork handlers (glibc 2.34); fork does not
+// call it through a symbol secretmode could interpose, so it has its own.
+extern "C" pid_t _Fork(void) {
+  if (secret_enabled()) {
+    errno = EPERM;
+    return -1;
+  }
+  return secret::internal::RealUnderscoreFork()();
+}
+
 #endif  // SECRETMODE_ARCH_SUPPORTED

@@ -133,6 +133,18 @@ TEST_F(ThreadInheritanceTest, ForkInsideDoFailsWithEperm) {
   EXPECT_EQ(err, EPERM);
 }
 
+TEST_F(ThreadInheritanceTest, UnderscoreForkInsideDoFailsWithEperm) {
+  pid_t pid = 0;
+  int err = 0;
+  secret::Do([&] {
+    pid = _Fork();
+    err = errno;
+    if (pid == 0) _exit(0);  // only if _Fork wrongly succeeded
+  });
+  EXPECT_EQ(pid, -1);
+  EXPECT_EQ(err, EPERM);
+}
+
 TEST_F(ThreadInheritanceTest, ForkOutsideDoWorksAndChildCanUseDo) {
   secret::Do([] {});
   const pid_t pid = fork();
