@@ -121,28 +121,25 @@ TEST_F(ThreadInheritanceTest, InheritedThreadReturnValueIsDelivered) {
   EXPECT_EQ(result, reinterpret_cast<void*>(0x1001));
 }
 
-TEST_F(ThreadInheritanceTest, ForkInsideDoFailsWithEperm) {
+// ExpectDeniedInsideDo calls `fork_fn` inside Do and expects -1/EPERM.
+void ExpectDeniedInsideDo(pid_t (*fork_fn)()) {
   pid_t pid = 0;
   int err = 0;
   secret::Do([&] {
-    pid = fork();
+    pid = fork_fn();
     err = errno;
-    if (pid == 0) _exit(0);  // only if fork wrongly succeeded
+    if (pid == 0) _exit(0);  // only if it wrongly succeeded
   });
   EXPECT_EQ(pid, -1);
   EXPECT_EQ(err, EPERM);
 }
 
+TEST_F(ThreadInheritanceTest, ForkInsideDoFailsWithEperm) {
+  ExpectDeniedInsideDo(fork);
+}
+
 TEST_F(ThreadInheritanceTest, UnderscoreForkInsideDoFailsWithEperm) {
-  pid_t pid = 0;
-  int err = 0;
-  secret::Do([&] {
-    pid = _Fork();
-    err = errno;
-    if (pid == 0) _exit(0);  // only if _Fork wrongly succeeded
-  });
-  EXPECT_EQ(pid, -1);
-  EXPECT_EQ(err, EPERM);
+  ExpectDeniedInsideDo(_Fork);
 }
 
 TEST_F(ThreadInheritanceTest, ForkOutsideDoWorksAndChildCanUseDo) {
