@@ -22,12 +22,15 @@ constexpr size_t kMinStack = 16 * kKiB;
 constexpr size_t kMaxStack = 1 * kGiB;
 constexpr size_t kMinSignalStack = 16 * kKiB;
 constexpr size_t kMaxSignalStack = 16 * kMiB;
+constexpr size_t kMinArena = 64 * kMiB;
+constexpr size_t kMaxArena = 1024 * kGiB;
 
 constexpr secret_config kDefaults = {
     /*stack_size=*/1 * kMiB,
     /*signal_stack_size=*/64 * kKiB,
     /*lock_memory=*/1,
     /*exclude_from_core_dumps=*/1,
+    /*arena_size=*/16 * kGiB,
 };
 
 // ParseSize accepts a decimal byte count with an optional K, M or G suffix
@@ -92,6 +95,7 @@ secret_config FromEnvironment() {
   ReadSize("SECRETMODE_STACK_SIZE", kMinStack, kMaxStack, &config.stack_size);
   ReadSize("SECRETMODE_SIGNAL_STACK_SIZE", kMinSignalStack, kMaxSignalStack,
            &config.signal_stack_size);
+  ReadSize("SECRETMODE_ARENA_SIZE", kMinArena, kMaxArena, &config.arena_size);
   ReadFlag("SECRETMODE_MLOCK", &config.lock_memory);
   ReadFlag("SECRETMODE_DONTDUMP", &config.exclude_from_core_dumps);
   return config;
@@ -109,6 +113,9 @@ int ValidateConfig(const secret_config& config) {
   }
   if (config.signal_stack_size < kMinSignalStack ||
       config.signal_stack_size > kMaxSignalStack) {
+    return EINVAL;
+  }
+  if (config.arena_size < kMinArena || config.arena_size > kMaxArena) {
     return EINVAL;
   }
   if ((config.lock_memory != 0 && config.lock_memory != 1) ||

@@ -26,7 +26,6 @@ namespace internal {
 
 namespace {
 
-__attribute__((tls_model("initial-exec"))) thread_local ThreadState g_thread;
 
 // Only touched when fn throws, so its lazy initializer costs nothing on the
 // fast path.
@@ -85,8 +84,8 @@ void ReleaseThread(ThreadState& t) {
 }
 
 SECRETMODE_NO_ASAN void OnThreadExit(void*) {
-  FiberUnwoundOut(g_thread);
-  ReleaseThread(g_thread);
+  FiberUnwoundOut(g_thread_state);
+  ReleaseThread(g_thread_state);
 }
 
 int SetUpThread(ThreadState& t) {
@@ -106,7 +105,7 @@ void RecoverAbandonedCall(ThreadState& t) {
 
 }  // namespace
 
-ThreadState& CurrentThread() { return g_thread; }
+__thread ThreadState g_thread_state __attribute__((tls_model("initial-exec")));
 
 void PrepareProcess() {
   secretmode_arch_init();
@@ -134,7 +133,7 @@ int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
 }  // namespace internal
 }  // namespace secret
 
-using secret::internal::g_thread;
+using secret::internal::g_thread_state;
 using secret::internal::ThreadState;
 
 // SecretStackTops is secretmode_enter's answer, returned in two registers:
@@ -146,7 +145,7 @@ struct SecretStackTops {
 };
 
 extern "C" SecretStackTops secretmode_enter(void) {
-  ThreadState& t = g_thread;
+  ThreadState& t = g_thread_state;
   if (t.active) {
     if (secret::internal::OnSecretStacks(t, secret::internal::StackPointer())) {
       return {0, 0};  // nested: fn runs where we are
@@ -165,7 +164,7 @@ extern "C" SecretStackTops secretmode_enter(void) {
 }
 
 extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
-  ThreadState& t = g_thread;
+  ThreadState& t = g_thread_state;
   secret::internal::FiberArrived(t);
   try {
     fn(arg);
@@ -188,7 +187,7 @@ extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
 // secretmode_leave erases after a call; `signal_stack_dirty` is secret_do's
 // finding that a signal frame reached the top of the secret signal stack.
 extern "C" int secretmode_leave(int signal_stack_dirty) {
-  ThreadState& t = g_thread;
+  ThreadState& t = g_thread_state;
   secret::internal::FiberReturned(t);
   secret::internal::EraseStackAfterCall(t);
   if (signal_stack_dirty) secret::internal::WipeSignalStack(t.signal_stack);
@@ -197,7 +196,7 @@ extern "C" int secretmode_leave(int signal_stack_dirty) {
 }
 
 extern "C" void secretmode_rethrow(void) {
-  ThreadState& t = g_thread;
+  ThreadState& t = g_thread_state;
   t.exception_pending = false;
   std::exception_ptr pending = secret::internal::g_pending_exception;
   secret::internal::g_pending_exception = nullptr;
@@ -205,7 +204,7 @@ extern "C" void secretmode_rethrow(void) {
 }
 
 extern "C" int secret_enabled(void) {
-  const ThreadState& t = g_thread;
+  const ThreadState& t = g_thread_state;
   if (!t.active) return 0;
   return secret::internal::OnSecretStacks(t, secret::internal::StackPointer())
              ? 1
@@ -215,7 +214,7 @@ extern "C" int secret_enabled(void) {
 extern "C" int secret_supported(void) { return 1; }
 
 extern "C" int secret_get_thread_stats(struct secret_thread_stats* out) {
-  const ThreadState& t = g_thread;
+  const ThreadState& t = g_thread_state;
   *out = secret_thread_stats{};
   out->calls = t.calls;
   out->bytes_erased = t.bytes_erased;

@@ -31,7 +31,8 @@ void SetConfig(const Config& config) {
   if (secret_set_config(&config) != 0) {
     throw std::invalid_argument(
         "secret::SetConfig: stack_size must be 16 KiB to 1 GiB, "
-        "signal_stack_size 16 KiB to 16 MiB, flags 0 or 1");
+        "signal_stack_size 16 KiB to 16 MiB, arena_size 64 MiB to 1 TiB, "
+        "flags 0 or 1");
   }
 }
 

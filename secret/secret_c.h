@@ -86,6 +86,12 @@ struct secret_config {
   /* exclude_from_core_dumps applies MADV_DONTDUMP to the secret stacks
    * (SECRETMODE_DONTDUMP=0 turns it off for debugging; default 1). */
   int exclude_from_core_dumps;
+  /* arena_size is the address space the secret allocator reserves for all of
+   * its blocks (SECRETMODE_ARENA_SIZE, default 16 GiB, 64 MiB to 1 TiB). Only
+   * address space is reserved; memory is committed as blocks are used. It is
+   * read once, when the arena is first used. lock_memory and
+   * exclude_from_core_dumps apply to the arena as to the stacks. */
+  size_t arena_size;
 };
 
 /* secret_get_config copies the current settings into `*out` and returns 0.
@@ -118,6 +124,99 @@ struct secret_thread_stats {
 /* secret_get_thread_stats fills `*out` for the calling thread and returns 0.
  * Async-signal-safe. */
 int secret_get_thread_stats(struct secret_thread_stats *out);
+
+/* ---- The secret allocator ----
+ *
+ * Every block lives in one reserved region of address space, the secret
+ * arena: small blocks in size classes, large ones in page runs followed by a
+ * PROT_NONE guard page. Committed arena memory is excluded from core dumps
+ * and locked in RAM where RLIMIT_MEMLOCK allows (see `secret_arena_stats`).
+ * A block is zeroed when it is freed, by whichever thread frees it, so freed
+ * arena memory is always zero: a fork child inherits live blocks intact and
+ * no freed secret. Metadata lives outside the blocks, so a write past the end
+ * of a small block cannot corrupt the allocator, only the next block.
+ *
+ * While `secret_enabled()` holds, the C library's malloc family (malloc,
+ * free, calloc, realloc, reallocarray, posix_memalign, aligned_alloc,
+ * memalign, valloc, pvalloc, malloc_usable_size) and every form of C++
+ * operator new and delete allocate from the arena, so exception objects and
+ * containers built inside secret_do are erased when freed. Outside it they
+ * forward to the next allocator in the process (the C library's, a
+ * sanitizer's, or one the program links), except that freeing an arena block
+ * always zeroes it and returns it to the arena. A block of the next
+ * allocator that is freed or moved by realloc inside secret_do is zeroed
+ * before it is handed back, since fn may have written secrets into it.
+ *
+ * Bad input never corrupts the arena: freeing or reallocating a pointer that
+ * lies inside the arena but is not a live block (a double free, an interior
+ * pointer) prints a message naming the pointer and aborts. */
+
+/* secret_malloc returns a new arena block of at least `size` bytes, aligned
+ * to 16 bytes, and zero-filled (fresh and freed arena memory is zero). The
+ * caller owns it and releases it with `secret_free` or free(). It works
+ * whether or not secret mode is enabled, before main and in thread
+ * destructors. It returns NULL with errno ENOMEM when the arena is exhausted
+ * or `size` exceeds half of it; secret_malloc(0) returns a unique block.
+ * Thread-safe; not async-signal-safe.
+ *
+ * WARNING: the block is erased when it is freed, not before: a secret in a
+ * live block is in memory (locked and out of core dumps where possible)
+ * until then. Copies of it made elsewhere are not tracked. */
+void *secret_malloc(size_t size);
+
+/* secret_calloc returns a zero-filled arena block for `count` elements of
+ * `size` bytes, or NULL with errno ENOMEM on overflow or exhaustion. It
+ * costs the same as `secret_malloc`: arena memory is already zero. */
+void *secret_calloc(size_t count, size_t size);
+
+/* secret_aligned_alloc returns an arena block of at least `size` bytes
+ * aligned to `alignment`, which must be a power of two (EINVAL otherwise;
+ * any power of two up to 1 GiB works). NULL with errno ENOMEM on
+ * exhaustion. */
+void *secret_aligned_alloc(size_t alignment, size_t size);
+
+/* secret_realloc resizes the arena block `ptr` to `size` bytes, as realloc
+ * does: the result keeps the old contents up to the smaller size, and the
+ * old block, when moved, is zeroed before it is reused. secret_realloc(NULL,
+ * n) is secret_malloc(n); secret_realloc(p, 0) frees p and returns a new
+ * minimal block. On failure it returns NULL with errno ENOMEM and leaves
+ * `ptr` untouched. A `ptr` that is not a live arena block aborts with a
+ * message. */
+void *secret_realloc(void *ptr, size_t size);
+
+/* secret_free zeroes the arena block `ptr` (all of its usable size) and
+ * returns it to the arena; NULL is ignored. Any thread may free any block.
+ * A `ptr` that is not a live arena block (a double free, an interior
+ * pointer, memory of another allocator) aborts with a message naming it. */
+void secret_free(void *ptr);
+
+/* secret_usable_size returns how many bytes of the arena block `ptr` may be
+ * used (at least what was asked for), 0 for NULL. A `ptr` that is not a live
+ * arena block aborts with a message. */
+size_t secret_usable_size(const void *ptr);
+
+/* secret_is_arena_block returns 1 when `ptr` points into the secret arena's
+ * reserved region (live block or not), and 0 otherwise. Async-signal-safe. */
+int secret_is_arena_block(const void *ptr);
+
+/* secret_arena_stats describes the whole arena (all threads). */
+struct secret_arena_stats {
+  uint64_t bytes_live;        /* usable bytes of live blocks */
+  uint64_t blocks_live;       /* live blocks */
+  uint64_t bytes_zeroed;      /* bytes zeroed by frees and reallocs */
+  uint64_t allocations;       /* blocks handed out since start */
+  uint64_t frees;             /* blocks freed since start */
+  size_t bytes_reserved;      /* address space of the arena (0 before first use) */
+  size_t bytes_committed;     /* arena memory made usable so far */
+  int locked;                 /* 1 if all committed arena memory is mlocked */
+  int lock_error;             /* errno of the first refused mlock, else 0 */
+  int excluded_from_core_dumps; /* 1 if MADV_DONTDUMP is applied */
+};
+
+/* secret_get_arena_stats fills `*out` and returns 0. Counts from other
+ * threads may lag by the operations in flight. Thread-safe; not
+ * async-signal-safe. */
+int secret_get_arena_stats(struct secret_arena_stats *out);
 
 #ifdef __cplusplus
 }
