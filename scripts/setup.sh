@@ -25,6 +25,8 @@ PACKAGES=(
   # TLS libraries:
   openssl
   libssl-dev
+  # Baselines for the allocator benchmark (sodium_malloc):
+  libsodium-dev
 )
 # ---------------------------------------------------------------------------------
 
@@ -64,7 +66,8 @@ fi
 # Sanity checks on what WORKSPACE and the build rely on.
 for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/platforms \
             /usr/include/gtest/gtest.h /usr/include/gmock/gmock.h \
-            /usr/include/benchmark/benchmark.h /usr/include/valgrind/valgrind.h; do
+            /usr/include/benchmark/benchmark.h /usr/include/valgrind/valgrind.h \
+            /usr/include/openssl/ssl.h /usr/include/sodium.h; do
   [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
 done
 log "ok"

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,44 @@ TEST_F(ProcessScanTest, CoreDumpWithoutDoContainsTheLiveSecret) {
     ch.Send("holding");
     ch.Receive();
     g_sink = live[0];
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "holding");
+  const std::string core = Dump(child.pid());
+  ASSERT_GT(core.size(), 0u) << "gcore failed";
+  EXPECT_EQ(CopiesInCore(core), 2);
+}
+
+// A secret held in a live arena block (here allocated inside Do, as a TLS
+// library's key would be) is left out of the dump (MADV_DONTDUMP).
+TEST_F(ProcessScanTest, CoreDumpLeavesLiveArenaBlocksOut) {
+  SKIP_IF_NO_SMALL_CORES();
+  ChildProcess child([](ChildChannel& ch) {
+    uint8_t* key = nullptr;
+    secret::Do([&] { key = static_cast<uint8_t*>(malloc(kSecretSize)); });
+    memcpy(key, TestSecret(), kSecretSize);
+    ch.Send(secret_is_arena_block(key) ? "holding" : "not in the arena");
+    ch.Receive();
+    g_sink = key[0];
+  });
+  ASSERT_TRUE(child.ok()) << child.error();
+  ASSERT_EQ(child.Receive().value_or(""), "holding");
+  ASSERT_FALSE(FindResidueInProcess(child.pid()).whole.empty())
+      << "the secret should be live in the child";
+  const std::string core = Dump(child.pid());
+  ASSERT_GT(core.size(), 0u) << "gcore failed";
+  EXPECT_EQ(CopiesInCore(core), 1) << "2: the arena block was dumped";
+}
+
+// The same key in a plain malloc block is in the dump.
+TEST_F(ProcessScanTest, CoreDumpContainsLivePlainHeapBlocks) {
+  SKIP_IF_NO_SMALL_CORES();
+  ChildProcess child([](ChildChannel& ch) {
+    uint8_t* key = static_cast<uint8_t*>(malloc(kSecretSize));
+    memcpy(key, TestSecret(), kSecretSize);
+    ch.Send("holding");
+    ch.Receive();
+    g_sink = key[0];
   });
   ASSERT_TRUE(child.ok()) << child.error();
   ASSERT_EQ(child.Receive().value_or(""), "holding");
