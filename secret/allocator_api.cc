@@ -77,9 +77,9 @@ extern "C" int secret_get_arena_stats(struct secret_arena_stats* out) {
   out->blocks_live = totals.allocations - totals.frees;
   out->bytes_live = totals.bytes_allocated - totals.bytes_freed;
   out->bytes_zeroed = totals.bytes_freed;
-  if (g_region.size.load(std::memory_order_acquire) != 0) {
+  if (secret::internal::LoadAcquire(&g_region.size) != 0) {
     secret::internal::LockRegion();
-    out->bytes_reserved = g_region.size.load(std::memory_order_relaxed);
+    out->bytes_reserved = secret::internal::LoadRelaxed(&g_region.size);
     out->bytes_committed = g_region.bytes_committed;
     out->locked = g_region.locked ? 1 : 0;
     out->lock_error = g_region.lock_error;

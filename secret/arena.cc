@@ -50,8 +50,8 @@ void* AllocateSmall(unsigned c) {
   }
   const uintptr_t a = reinterpret_cast<uintptr_t>(p);
   SlotMeta& m = g_region.meta[SlotOf(a)];
-  m.state[((a & (kSlotSize - 1)) * BlockIndexMultiplier(c)) >> 32].store(
-      kBlockAllocated, std::memory_order_relaxed);
+  StoreRelaxed(&m.state[((a & (kSlotSize - 1)) * BlockIndexMultiplier(c)) >> 32], 
+      kBlockAllocated);
   return p;
 }
 
@@ -62,7 +62,7 @@ void FreeSmall(uintptr_t p, SlotMeta& m, const char* caller) {
                "not the start of a secret arena block");
   }
   // The exchange makes two racing frees of one block fail loudly too.
-  if (m.state[index].exchange(kBlockFree, std::memory_order_relaxed) !=
+  if (ExchangeRelaxed(&m.state[index], kBlockFree) !=
       kBlockAllocated) {
     ArenaAbort(caller, reinterpret_cast<void*>(p),
                "double free of a secret arena block (or a block never "
@@ -143,7 +143,7 @@ int EnsureArena() {
 }
 
 void* ArenaAllocate(size_t size, size_t alignment) {
-  if (__builtin_expect(g_region.size.load(std::memory_order_acquire) == 0, 0)) {
+  if (__builtin_expect(LoadAcquire(&g_region.size) == 0, 0)) {
     const int err = EnsureArena();
     if (err != 0) {
       errno = err;
@@ -177,7 +177,7 @@ size_t ArenaUsableSize(const void* ptr, const char* caller) {
   if (m.kind == kSlotSmall) {
     const int64_t index = SmallBlockIndex(m, p);
     if (index < 0 ||
-        m.state[index].load(std::memory_order_relaxed) != kBlockAllocated) {
+        LoadRelaxed(&m.state[index]) != kBlockAllocated) {
       ArenaAbort(caller, ptr, "not the start of a live secret arena block");
     }
     return kSmallClassSize[m.size_class];

@@ -45,7 +45,7 @@ int EnsureArena();
 
 // ZeroBlock clears [p, p + n) in a way the compiler cannot drop, although the
 // memory is dead to the program.
-inline void ZeroBlock(void* p, size_t n) {
+static inline void ZeroBlock(void* p, size_t n) {
   __builtin_memset(p, 0, n);
   __asm__ __volatile__("" : : "r"(p) : "memory");
 }

@@ -52,7 +52,7 @@ int64_t HeadOf(uint32_t slot) {
 
 void* AllocateLarge(size_t size, size_t alignment, size_t* usable) {
   const size_t page = g_region.page;
-  const size_t limit = g_region.size.load(std::memory_order_relaxed) / 2;
+  const size_t limit = LoadRelaxed(&g_region.size) / 2;
   // The run starts on a slot boundary, so only alignments above a slot need
   // extra room.
   const size_t extra = alignment > kSlotSize ? alignment - kSlotSize : 0;

@@ -14,10 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <atomic>
+#include "secret/atomic_ops.h"
 
 namespace secret {
 namespace internal {
+
+// Functions defined in the allocator's headers are `static inline`: each
+// file gets its own copy, compiled with its own (uninstrumented) flags; see
+// atomic_ops.h.
 
 constexpr unsigned kSlotShift = 16;
 constexpr size_t kSlotSize = size_t{1} << kSlotShift;
@@ -35,7 +39,7 @@ constexpr uint32_t kMaxBlocksPerSpan = kSlotSize / 16;
 
 // SmallClassFor returns the smallest class holding `size` bytes
 // (1 <= size <= kMaxSmallSize).
-inline unsigned SmallClassFor(size_t size) {
+static inline unsigned SmallClassFor(size_t size) {
   if (size <= 128) return static_cast<unsigned>((size + 15) / 16) - 1;
   // Four classes per doubling: (size-1) in [2^e, 2^(e+1)) maps to the
   // quarter it falls in.
@@ -47,7 +51,7 @@ inline unsigned SmallClassFor(size_t size) {
 
 // BlockIndexMultiplier[c] is ceil(2^32 / size) so that offset * multiplier
 // >> 32 is offset / size exactly for every offset below kSlotSize.
-inline uint64_t BlockIndexMultiplier(unsigned c) {
+static inline uint64_t BlockIndexMultiplier(unsigned c) {
   return ((uint64_t{1} << 32) + kSmallClassSize[c] - 1) / kSmallClassSize[c];
 }
 
@@ -82,21 +86,21 @@ struct SlotMeta {
   size_t run_bytes;          // large head: committed (usable) bytes of the run
   size_t user_offset;        // large head: the block's start within the run
   uint64_t taken[kMaxBlocksPerSpan / 64];  // small: 1 = not in central lists
-  std::atomic<uint8_t> state[kMaxBlocksPerSpan];  // small: BlockState
+  uint8_t state[kMaxBlocksPerSpan];  // small: BlockState
 };
 
 // ArenaRegion is the arena's address space and growth state.
 struct ArenaRegion {
   // `base` is stored before `size` (release), and readers load `size` first
   // (acquire): a reader that sees a non-zero size sees the base with it.
-  std::atomic<uintptr_t> base;
-  std::atomic<size_t> size;     // 0 until the arena is first used
+  uintptr_t base;
+  size_t size;     // 0 until the arena is first used
   size_t page;
   uint32_t slot_count;
   SlotMeta* meta;               // slot_count entries, committed on demand
   // Written under `lock`; read without it to validate pointers.
-  std::atomic<uint32_t> small_next;  // slots [0, small_next) are carved for spans
-  std::atomic<uint32_t> large_low;   // slots [large_low, slot_count) are carved for runs
+  uint32_t small_next;  // slots [0, small_next) are carved for spans
+  uint32_t large_low;   // slots [large_low, slot_count) are carved for runs
   // Guarded by `lock`:
   uint32_t small_committed;     // slots [0, small_committed) are read-write
   uint32_t empty_spans;         // list of recycled small spans (index + 1)
@@ -112,18 +116,18 @@ struct ArenaRegion {
 extern ArenaRegion g_region;
 
 // InArena is true when `p` lies in the reserved region. Async-signal-safe.
-inline bool InArena(const void* p) {
-  const size_t size = g_region.size.load(std::memory_order_acquire);
-  const uintptr_t base = g_region.base.load(std::memory_order_relaxed);
+static inline bool InArena(const void* p) {
+  const size_t size = LoadAcquire(&g_region.size);
+  const uintptr_t base = LoadRelaxed(&g_region.base);
   return reinterpret_cast<uintptr_t>(p) - base < size;
 }
 
-inline uint32_t SlotOf(uintptr_t a) {
-  return static_cast<uint32_t>((a - g_region.base.load(std::memory_order_relaxed)) >> kSlotShift);
+static inline uint32_t SlotOf(uintptr_t a) {
+  return static_cast<uint32_t>((a - LoadRelaxed(&g_region.base)) >> kSlotShift);
 }
 
-inline uintptr_t SlotAddress(uint32_t slot) {
-  return g_region.base.load(std::memory_order_relaxed) +
+static inline uintptr_t SlotAddress(uint32_t slot) {
+  return LoadRelaxed(&g_region.base) +
          (uintptr_t{slot} << kSlotShift);
 }
 

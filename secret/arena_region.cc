@@ -112,10 +112,10 @@ bool CommitMetaHigh(uint32_t slot) {
 }  // namespace
 
 int InitRegion() {
-  if (g_region.size.load(std::memory_order_acquire) != 0) return 0;
+  if (LoadAcquire(&g_region.size) != 0) return 0;
   pthread_mutex_lock(&g_init_lock);
   int err = 0;
-  if (g_region.size.load(std::memory_order_acquire) == 0) {
+  if (LoadAcquire(&g_region.size) == 0) {
     const secret_config config = CurrentConfig();
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     const size_t size = RoundDown(config.arena_size, kSlotSize);
@@ -138,13 +138,13 @@ int InitRegion() {
       g_region.page = page;
       g_region.slot_count = slots;
       g_region.meta = reinterpret_cast<SlotMeta*>(meta);
-      g_region.large_low.store(slots, std::memory_order_relaxed);
+      StoreRelaxed(&g_region.large_low, slots);
       g_region.meta_committed_high = meta_bytes;
       g_region.lock_wanted = config.lock_memory != 0;
       g_region.locked = config.lock_memory != 0;
       g_region.dontdump = config.exclude_from_core_dumps != 0;
-      g_region.base.store(base, std::memory_order_relaxed);
-      g_region.size.store(size, std::memory_order_release);
+      StoreRelaxed(&g_region.base, base);
+      StoreRelease(&g_region.size, size);
     }
   }
   pthread_mutex_unlock(&g_init_lock);
@@ -160,8 +160,8 @@ int64_t CarveSmallSpan() {
     g_region.empty_spans = m.next;
     m.next = 0;
   } else {
-    const uint32_t next = g_region.small_next.load(std::memory_order_relaxed);
-    const uint32_t low = g_region.large_low.load(std::memory_order_relaxed);
+    const uint32_t next = LoadRelaxed(&g_region.small_next);
+    const uint32_t low = LoadRelaxed(&g_region.large_low);
     if (next < low && CommitMetaLow(next)) {
       bool ready = next < g_region.small_committed;
       if (!ready) {
@@ -172,7 +172,7 @@ int64_t CarveSmallSpan() {
       }
       if (ready) {
         slot = next;
-        g_region.small_next.store(next + 1, std::memory_order_release);
+        StoreRelease(&g_region.small_next, next + 1);
       }
     }
   }
@@ -190,14 +190,14 @@ void RecycleSmallSpan(uint32_t slot) {
 int64_t CarveLargeRun(uint32_t slots, size_t run_bytes) {
   pthread_mutex_lock(&g_region.lock);
   int64_t first = -1;
-  const uint32_t low = g_region.large_low.load(std::memory_order_relaxed);
+  const uint32_t low = LoadRelaxed(&g_region.large_low);
   // Committed small chunks are read-write and cannot serve as guards.
   if (low >= g_region.small_committed &&
       low - g_region.small_committed >= slots) {
     const uint32_t slot = low - slots;
     if (CommitMetaHigh(slot) && Commit(SlotAddress(slot), run_bytes)) {
       first = slot;
-      g_region.large_low.store(slot, std::memory_order_release);
+      StoreRelease(&g_region.large_low, slot);
     }
   }
   pthread_mutex_unlock(&g_region.lock);
@@ -205,8 +205,8 @@ int64_t CarveLargeRun(uint32_t slots, size_t run_bytes) {
 }
 
 bool IsCarvedSlot(uint32_t slot) {
-  return slot < g_region.small_next.load(std::memory_order_acquire) ||
-         (slot >= g_region.large_low.load(std::memory_order_acquire) &&
+  return slot < LoadAcquire(&g_region.small_next) ||
+         (slot >= LoadAcquire(&g_region.large_low) &&
           slot < g_region.slot_count);
 }
 

@@ -30,7 +30,7 @@ void UnlockAllClasses();
 
 // SmallBlockIndex returns the index of the block starting at `p` in its span
 // described by `m`, or -1 when `p` is not the start of a block.
-inline int64_t SmallBlockIndex(const SlotMeta& m, uintptr_t p) {
+static inline int64_t SmallBlockIndex(const SlotMeta& m, uintptr_t p) {
   const uint64_t offset = p & (kSlotSize - 1);
   const uint64_t index = (offset * BlockIndexMultiplier(m.size_class)) >> 32;
   if (index * kSmallClassSize[m.size_class] != offset || index >= m.blocks) {

@@ -28,15 +28,15 @@ using DeleteFn = void (*)(void*);
 template <typename Fn>
 struct NextForm {
   const char* name;
-  std::atomic<void*> fn;
-  std::atomic<bool> looked_up;
+  void* fn;
+  bool looked_up;
 
   Fn Get() {
-    if (!looked_up.load(std::memory_order_acquire)) {
-      fn.store(ResolveNextSymbol(name), std::memory_order_relaxed);
-      looked_up.store(true, std::memory_order_release);
+    if (!LoadAcquire(&looked_up)) {
+      StoreRelaxed(&fn, ResolveNextSymbol(name));
+      StoreRelease(&looked_up, true);
     }
-    return reinterpret_cast<Fn>(fn.load(std::memory_order_relaxed));
+    return reinterpret_cast<Fn>(LoadRelaxed(&fn));
   }
 };
 

@@ -22,13 +22,13 @@ void* __libc_pvalloc(size_t) __attribute__((weak));
 namespace secret {
 namespace internal {
 
-std::atomic<const NextAllocator*> g_next_allocator{nullptr};
+const NextAllocator* g_next_allocator{nullptr};
 
 namespace {
 
 __thread bool g_resolving __attribute__((tls_model("initial-exec")));
 NextAllocator g_table;
-std::atomic<bool> g_table_busy{false};
+bool g_table_busy{false};
 
 [[noreturn]] void DieNoMalloc() {
   static const char kMessage[] =
@@ -74,14 +74,14 @@ const NextAllocator* ResolveNextAllocator() {
   if (t.aligned_alloc == nullptr) t.aligned_alloc = AlignedAllocByMemalign;
   // Several threads may resolve at once; the first one publishes. dlsym ran
   // outside this spin, so no loader lock is ever taken while it is held.
-  while (g_table_busy.exchange(true, std::memory_order_acquire)) {
+  while (ExchangeAcquire(&g_table_busy, true)) {
   }
-  if (g_next_allocator.load(std::memory_order_relaxed) == nullptr) {
+  if (LoadRelaxed(&g_next_allocator) == nullptr) {
     g_table = t;
-    g_next_allocator.store(&g_table, std::memory_order_release);
+    StoreRelease(&g_next_allocator, &g_table);
   }
-  g_table_busy.store(false, std::memory_order_release);
-  return g_next_allocator.load(std::memory_order_acquire);
+  StoreRelease(&g_table_busy, false);
+  return LoadAcquire(&g_next_allocator);
 }
 
 }  // namespace internal

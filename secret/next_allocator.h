@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include <atomic>
+#include "secret/atomic_ops.h"
 
 namespace secret {
 namespace internal {
@@ -26,7 +26,7 @@ struct NextAllocator {
   size_t (*malloc_usable_size)(void*);  // may be null: nothing is zeroed then
 };
 
-extern std::atomic<const NextAllocator*> g_next_allocator;
+extern const NextAllocator* g_next_allocator;
 
 // ResolveNextAllocator looks the functions up and publishes the table. It
 // returns nullptr while this thread is inside the lookup (dlsym may itself
@@ -36,8 +36,8 @@ const NextAllocator* ResolveNextAllocator();
 
 // NextAllocatorOrNull returns the table, resolving it on first use; see
 // ResolveNextAllocator for when it is null.
-inline const NextAllocator* NextAllocatorOrNull() {
-  const NextAllocator* next = g_next_allocator.load(std::memory_order_acquire);
+static inline const NextAllocator* NextAllocatorOrNull() {
+  const NextAllocator* next = LoadAcquire(&g_next_allocator);
   if (__builtin_expect(next != nullptr, 1)) return next;
   return ResolveNextAllocator();
 }

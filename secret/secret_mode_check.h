@@ -15,7 +15,7 @@ namespace internal {
 
 // SecretModeOn is true when the caller runs inside secret_do on this thread.
 // Async-signal-safe; a thread-local load when false.
-inline bool SecretModeOn() {
+static inline bool SecretModeOn() {
 #if SECRETMODE_ARCH_SUPPORTED
   return InSecretMode();
 #else

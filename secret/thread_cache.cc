@@ -51,22 +51,18 @@ void FlushAll(ThreadCache* cache) {
 }
 
 void AddInto(ArenaCounters& to, const ArenaCounters& from) {
-  to.allocations.fetch_add(from.allocations.load(std::memory_order_relaxed),
-                           std::memory_order_relaxed);
-  to.frees.fetch_add(from.frees.load(std::memory_order_relaxed),
-                     std::memory_order_relaxed);
-  to.bytes_allocated.fetch_add(
-      from.bytes_allocated.load(std::memory_order_relaxed),
-      std::memory_order_relaxed);
-  to.bytes_freed.fetch_add(from.bytes_freed.load(std::memory_order_relaxed),
-                           std::memory_order_relaxed);
+  AddRelaxed(&to.allocations, LoadRelaxed(&from.allocations));
+  AddRelaxed(&to.frees, LoadRelaxed(&from.frees));
+  AddRelaxed(&to.bytes_allocated, 
+      LoadRelaxed(&from.bytes_allocated));
+  AddRelaxed(&to.bytes_freed, LoadRelaxed(&from.bytes_freed));
 }
 
 void ResetCounters(ArenaCounters& c) {
-  c.allocations.store(0, std::memory_order_relaxed);
-  c.frees.store(0, std::memory_order_relaxed);
-  c.bytes_allocated.store(0, std::memory_order_relaxed);
-  c.bytes_freed.store(0, std::memory_order_relaxed);
+  StoreRelaxed(&c.allocations, 0);
+  StoreRelaxed(&c.frees, 0);
+  StoreRelaxed(&c.bytes_allocated, 0);
+  StoreRelaxed(&c.bytes_freed, 0);
 }
 
 // Retire flushes `cache`, folds its counters into the shared ones and keeps
@@ -139,13 +135,13 @@ ThreadCache* AttachCache() {
 }
 
 void RecordSharedAllocation(uint64_t bytes) {
-  g_shared_counters.allocations.fetch_add(1, std::memory_order_relaxed);
-  g_shared_counters.bytes_allocated.fetch_add(bytes, std::memory_order_relaxed);
+  AddRelaxed(&g_shared_counters.allocations, 1);
+  AddRelaxed(&g_shared_counters.bytes_allocated, bytes);
 }
 
 void RecordSharedFree(uint64_t bytes) {
-  g_shared_counters.frees.fetch_add(1, std::memory_order_relaxed);
-  g_shared_counters.bytes_freed.fetch_add(bytes, std::memory_order_relaxed);
+  AddRelaxed(&g_shared_counters.frees, 1);
+  AddRelaxed(&g_shared_counters.bytes_freed, bytes);
 }
 
 bool RefillBin(CacheBin& bin, unsigned c) {
@@ -164,10 +160,10 @@ void FlushBin(CacheBin& bin, unsigned c) {
 CounterTotals SumCounters() {
   CounterTotals t{};
   auto add = [&t](const ArenaCounters& c) {
-    t.allocations += c.allocations.load(std::memory_order_relaxed);
-    t.frees += c.frees.load(std::memory_order_relaxed);
-    t.bytes_allocated += c.bytes_allocated.load(std::memory_order_relaxed);
-    t.bytes_freed += c.bytes_freed.load(std::memory_order_relaxed);
+    t.allocations += LoadRelaxed(&c.allocations);
+    t.frees += LoadRelaxed(&c.frees);
+    t.bytes_allocated += LoadRelaxed(&c.bytes_allocated);
+    t.bytes_freed += LoadRelaxed(&c.bytes_freed);
   };
   pthread_mutex_lock(&g_registry_lock);
   add(g_shared_counters);

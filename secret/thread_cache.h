@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <atomic>
+#include "secret/atomic_ops.h"
 
 #include "secret/arena_layout.h"
 
@@ -30,10 +30,10 @@ struct CacheBin {
 // ArenaCounters are monotonic; live counts are differences. Each is written
 // by one thread only (relaxed load and store, no read-modify-write).
 struct ArenaCounters {
-  std::atomic<uint64_t> allocations;
-  std::atomic<uint64_t> frees;
-  std::atomic<uint64_t> bytes_allocated;
-  std::atomic<uint64_t> bytes_freed;  // every freed byte is zeroed
+  uint64_t allocations;
+  uint64_t frees;
+  uint64_t bytes_allocated;
+  uint64_t bytes_freed;  // every freed byte is zeroed
 };
 
 struct ThreadCache {
@@ -54,17 +54,17 @@ extern __thread ThreadCache* g_thread_cache
 ThreadCache* AttachCache();
 
 // CurrentCache returns the calling thread's cache; see AttachCache.
-inline ThreadCache* CurrentCache() {
+static inline ThreadCache* CurrentCache() {
   ThreadCache* cache = g_thread_cache;
   if (__builtin_expect(cache != nullptr, 1)) return cache;
   return AttachCache();
 }
 
 // Bump adds `bytes` to one counter pair of the calling thread's cache.
-inline void Bump(std::atomic<uint64_t>& count, std::atomic<uint64_t>& total,
+static inline void Bump(uint64_t& count, uint64_t& total,
                  uint64_t bytes) {
-  count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  total.store(total.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+  StoreRelaxed(&count, LoadRelaxed(&count) + 1);
+  StoreRelaxed(&total, LoadRelaxed(&total) + bytes);
 }
 
 // RecordShared counts an operation that had no thread cache (atomically).

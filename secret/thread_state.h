@@ -88,11 +88,11 @@ extern __thread ThreadState g_thread_state
     __attribute__((tls_model("initial-exec")));
 
 // CurrentThread returns the calling thread's state. Async-signal-safe.
-inline ThreadState& CurrentThread() { return g_thread_state; }
+static inline ThreadState& CurrentThread() { return g_thread_state; }
 
 // InSecretMode is `secret_enabled()` inlined for the allocator's fast path:
 // a thread-local load when secret mode is off. Async-signal-safe.
-inline bool InSecretMode() {
+static inline bool InSecretMode() {
   const ThreadState& t = g_thread_state;
   if (__builtin_expect(!t.active, 1)) return false;
   const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));

@@ -47,7 +47,7 @@ std::vector<Allocation> AllAllocations() {
       {"memalign", [] { return memalign(128, 100); }, c_free, 128},
       {"valloc", [] { return valloc(100); }, c_free, page},
       {"pvalloc", [] { return pvalloc(100); }, c_free, page},
-      {"new", [] { return static_cast<void*>(new char[1]); },
+      {"new", [] { return static_cast<void*>(new char); },
        [](void* p) { delete static_cast<char*>(p); }, 16},
       {"new[]", [] { return static_cast<void*>(new char[100]); },
        [](void* p) { delete[] static_cast<char*>(p); }, 16},
