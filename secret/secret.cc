@@ -36,6 +36,12 @@ void SetConfig(const Config& config) {
   }
 }
 
+ArenaStats GetArenaStats() noexcept {
+  ArenaStats stats;
+  secret_get_arena_stats(&stats);
+  return stats;
+}
+
 ThreadStats GetThreadStats() noexcept {
   ThreadStats stats;
   secret_get_thread_stats(&stats);

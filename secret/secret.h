@@ -13,6 +13,8 @@
 #ifndef SECRETMODE_SECRET_SECRET_H_
 #define SECRETMODE_SECRET_SECRET_H_
 
+#include <cstddef>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -78,6 +80,50 @@ using ThreadStats = secret_thread_stats;
 // GetThreadStats returns the calling thread's statistics.
 // Async-signal-safe.
 ThreadStats GetThreadStats() noexcept;
+
+// ArenaStats describes the secret allocator's arena; see
+// `secret_arena_stats`.
+using ArenaStats = secret_arena_stats;
+
+// GetArenaStats returns the arena's statistics, summed over all threads.
+// Thread-safe; not async-signal-safe.
+ArenaStats GetArenaStats() noexcept;
+
+// Allocator is a standard allocator over the secret arena, for containers
+// that hold secrets outside Do (inside Do, every allocation already comes
+// from the arena):
+//
+//   std::vector<uint8_t, secret::Allocator<uint8_t>> key(32);
+//
+// allocate throws std::bad_alloc when the arena is exhausted; deallocate
+// zeroes the block. Any two Allocators compare equal: blocks may be freed
+// through any of them, or with `secret_free`.
+//
+// WARNING: a container zeroes only the memory it frees. Contents moved out
+// of it (copies into std::string, say) are ordinary heap memory.
+template <typename T>
+struct Allocator {
+  using value_type = T;
+
+  Allocator() noexcept = default;
+  template <typename U>
+  Allocator(const Allocator<U>&) noexcept {}
+
+  T* allocate(std::size_t n) {
+    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_alloc();
+    void* p = alignof(T) <= 16 ? secret_malloc(n * sizeof(T))
+                               : secret_aligned_alloc(alignof(T), n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+
+  void deallocate(T* p, std::size_t) noexcept { secret_free(p); }
+
+  template <typename U>
+  bool operator==(const Allocator<U>&) const noexcept { return true; }
+  template <typename U>
+  bool operator!=(const Allocator<U>&) const noexcept { return false; }
+};
 
 }  // namespace secret
 

@@ -272,6 +272,30 @@ TEST(AllocatorApiTest, ExhaustionFailsCleanlyAndRecovers) {
   unsetenv("SECRETMODE_ARENA_SIZE");
 }
 
+// secret::Allocator puts a container's buffers in the arena outside Do,
+// and every buffer it outgrows or drops is zeroed.
+TEST(AllocatorApiTest, StandardAllocatorKeepsContainersInTheArena) {
+  const secret::ArenaStats before = secret::GetArenaStats();
+  uint8_t* first_buffer = nullptr;
+  size_t first_size = 0;
+  {
+    std::vector<uint8_t, secret::Allocator<uint8_t>> key(32, 0x77);
+    first_buffer = key.data();
+    first_size = secret_usable_size(first_buffer);
+    EXPECT_TRUE(secret_is_arena_block(key.data()));
+    key.resize(100000, 0x77);  // moves to a large run
+    EXPECT_TRUE(secret_is_arena_block(key.data()));
+    EXPECT_TRUE(AllZero(first_buffer, first_size));
+  }
+  const secret::ArenaStats after = secret::GetArenaStats();
+  EXPECT_EQ(after.blocks_live, before.blocks_live);
+  struct alignas(64) Wide {
+    uint8_t bytes[64];
+  };
+  std::vector<Wide, secret::Allocator<Wide>> wide(3);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(wide.data()) % 64, 0u);
+}
+
 // ---- Bad input: a clear message and abort, never silent corruption. ----
 
 TEST(AllocatorApiDeathTest, DoubleFreeOfASmallBlockAborts) {
