@@ -1,0 +1,300 @@
+// Known answers for the key-log reader: RFC 8448 section 3 (the simple 1-RTT
+// handshake, TLS_AES_128_GCM_SHA256) for HKDF-Expand-Label and the traffic
+// keys and IVs, and the parser's handling of malformed input.
+#include "tests/support/tls_keylog.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace secret_test {
+namespace {
+
+// RFC 8448 section 3.
+constexpr char kClientHandshakeSecret[] =
+    "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21";
+constexpr char kServerHandshakeSecret[] =
+    "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38";
+constexpr char kClientApplicationSecret[] =
+    "9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5";
+constexpr char kServerApplicationSecret[] =
+    "a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643";
+constexpr char kExporterSecret[] =
+    "fe22f881176eda18eb8f44529e6792c50c9a3f89452f68d8ae311b4309d3cf50";
+// The ClientHello's random in the same trace.
+constexpr char kClientRandom[] =
+    "cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7";
+
+std::vector<uint8_t> Bytes(const std::string& hex) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+std::string Hex(const std::vector<uint8_t>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t b : bytes) {
+    hex.push_back(kDigits[b >> 4]);
+    hex.push_back(kDigits[b & 15]);
+  }
+  return hex;
+}
+
+std::string ExpandLabel(const char* digest, const std::string& secret_hex,
+                        const char* label, size_t len) {
+  const std::vector<uint8_t> secret = Bytes(secret_hex);
+  std::vector<uint8_t> out(len);
+  std::string error;
+  EXPECT_TRUE(HkdfExpandLabel(digest, secret.data(), secret.size(), label,
+                              nullptr, 0, out.data(), out.size(), &error))
+      << error;
+  return Hex(out);
+}
+
+TEST(HkdfExpandLabelTest, Rfc8448HandshakeTrafficKeys) {
+  EXPECT_EQ(ExpandLabel("SHA256", kServerHandshakeSecret, "key", 16),
+            "3fce516009c21727d0f2e4e86ee403bc");
+  EXPECT_EQ(ExpandLabel("SHA256", kServerHandshakeSecret, "iv", 12),
+            "5d313eb2671276ee13000b30");
+  EXPECT_EQ(ExpandLabel("SHA256", kClientHandshakeSecret, "key", 16),
+            "dbfaa693d1762c5b666af5d950258d01");
+  EXPECT_EQ(ExpandLabel("SHA256", kClientHandshakeSecret, "iv", 12),
+            "5bd3c71b836e0b76bb73265f");
+}
+
+TEST(HkdfExpandLabelTest, Rfc8448ApplicationTrafficKeys) {
+  EXPECT_EQ(ExpandLabel("SHA256", kServerApplicationSecret, "key", 16),
+            "9f02283b6c9c07efc26bb9f2ac92e356");
+  EXPECT_EQ(ExpandLabel("SHA256", kServerApplicationSecret, "iv", 12),
+            "cf782b88dd83549aadf1e984");
+  EXPECT_EQ(ExpandLabel("SHA256", kClientApplicationSecret, "key", 16),
+            "17422dda596ed5d9acd890e3c63f5051");
+  EXPECT_EQ(ExpandLabel("SHA256", kClientApplicationSecret, "iv", 12),
+            "5b78923dee08579033e523d9");
+}
+
+// RFC 8448 has no SHA-384 or ChaCha20 trace. These answers come from an
+// independent HKDF-Expand-Label written with Python's hmac module, and agree
+// with `openssl kdf ... HKDF` given the HkdfLabel bytes by hand.
+TEST(HkdfExpandLabelTest, CrossCheckedLongKeys) {
+  // 32-byte key from a SHA-256 secret (TLS_CHACHA20_POLY1305_SHA256).
+  EXPECT_EQ(ExpandLabel("SHA256", kServerApplicationSecret, "key", 32),
+            "848e80ab93efeb09c572c66873c184f9"
+            "9207c95b0fc817f91e8e7e8e14ac5ca9");
+  // SHA-384 (TLS_AES_256_GCM_SHA384), secret 01 02 ... 30.
+  const std::string secret384 =
+      "0102030405060708090a0b0c0d0e0f101112131415161718"
+      "191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f30";
+  EXPECT_EQ(ExpandLabel("SHA384", secret384, "key", 32),
+            "ab56e7ea07eaef99986a0f0accb58f3a"
+            "c7db5ce322196d9667722ed2a63d8a64");
+  EXPECT_EQ(ExpandLabel("SHA384", secret384, "iv", 12),
+            "fc4dc87e05fa4337db00ad3d");
+}
+
+TEST(HkdfExpandLabelTest, UnknownDigestIsAnError) {
+  const std::vector<uint8_t> secret = Bytes(kServerHandshakeSecret);
+  uint8_t out[16];
+  std::string error;
+  EXPECT_FALSE(HkdfExpandLabel("NO-SUCH-DIGEST", secret.data(), secret.size(),
+                               "key", nullptr, 0, out, sizeof(out), &error));
+  EXPECT_NE(error.find("HKDF"), std::string::npos) << error;
+}
+
+std::string Rfc8448KeyLog() {
+  const std::string cr = kClientRandom;
+  return "# RFC 8448 section 3, as OpenSSL would log it\n"
+         "\n"
+         "SERVER_HANDSHAKE_TRAFFIC_SECRET " + cr + " " + kServerHandshakeSecret +
+         "\n"
+         "CLIENT_HANDSHAKE_TRAFFIC_SECRET " + cr + " " + kClientHandshakeSecret +
+         "\r\n"
+         "EXPORTER_SECRET " + cr + " " + kExporterSecret + "\n"
+         "SERVER_TRAFFIC_SECRET_0 " + cr + " " + kServerApplicationSecret + "\n"
+         // The other peer logs the same line: counted once.
+         "SERVER_TRAFFIC_SECRET_0 " + cr + " " + kServerApplicationSecret + "\n"
+         "CLIENT_TRAFFIC_SECRET_0 " + cr + " " + kClientApplicationSecret;
+}
+
+const Needle* FindNeedle(const std::vector<Needle>& needles,
+                         const std::string& label, NeedleKind kind,
+                         size_t size) {
+  for (const Needle& n : needles) {
+    if (n.label == label && n.kind == kind && n.bytes.size() == size) return &n;
+  }
+  return nullptr;
+}
+
+TEST(NeedlesFromKeyLogTest, Rfc8448KeyLog) {
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog(Rfc8448KeyLog(), &needles, &error)) << error;
+  // 4 traffic secrets x (secret, 16-byte key, 32-byte key, iv) + exporter.
+  EXPECT_EQ(needles.size(), 17u);
+
+  struct Expected {
+    const char* label;
+    NeedleKind kind;
+    size_t size;
+    const char* hex;
+  };
+  const Expected expected[] = {
+      {"SERVER_HANDSHAKE_TRAFFIC_SECRET", NeedleKind::kSecret, 32,
+       kServerHandshakeSecret},
+      {"SERVER_HANDSHAKE_TRAFFIC_SECRET", NeedleKind::kKey, 16,
+       "3fce516009c21727d0f2e4e86ee403bc"},
+      {"SERVER_HANDSHAKE_TRAFFIC_SECRET", NeedleKind::kIv, 12,
+       "5d313eb2671276ee13000b30"},
+      {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", NeedleKind::kKey, 16,
+       "dbfaa693d1762c5b666af5d950258d01"},
+      {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", NeedleKind::kIv, 12,
+       "5bd3c71b836e0b76bb73265f"},
+      {"SERVER_TRAFFIC_SECRET_0", NeedleKind::kKey, 16,
+       "9f02283b6c9c07efc26bb9f2ac92e356"},
+      {"SERVER_TRAFFIC_SECRET_0", NeedleKind::kKey, 32,
+       "848e80ab93efeb09c572c66873c184f99207c95b0fc817f91e8e7e8e14ac5ca9"},
+      {"SERVER_TRAFFIC_SECRET_0", NeedleKind::kIv, 12,
+       "cf782b88dd83549aadf1e984"},
+      {"CLIENT_TRAFFIC_SECRET_0", NeedleKind::kKey, 16,
+       "17422dda596ed5d9acd890e3c63f5051"},
+      {"CLIENT_TRAFFIC_SECRET_0", NeedleKind::kIv, 12,
+       "5b78923dee08579033e523d9"},
+      {"EXPORTER_SECRET", NeedleKind::kSecret, 32, kExporterSecret},
+  };
+  for (const Expected& e : expected) {
+    const Needle* n = FindNeedle(needles, e.label, e.kind, e.size);
+    ASSERT_NE(n, nullptr) << e.label << " " << NeedleKindName(e.kind) << " "
+                          << e.size;
+    EXPECT_EQ(Hex(n->bytes), e.hex) << n->Describe();
+    EXPECT_EQ(n->hash, "SHA256");
+    EXPECT_EQ(n->client_random_hex, kClientRandom);
+  }
+  // No key or IV is derived from an exporter secret.
+  EXPECT_EQ(FindNeedle(needles, "EXPORTER_SECRET", NeedleKind::kKey, 16),
+            nullptr);
+  EXPECT_EQ(FindNeedle(needles, "EXPORTER_SECRET", NeedleKind::kIv, 12),
+            nullptr);
+  EXPECT_EQ(FindNeedle(needles, "SERVER_TRAFFIC_SECRET_0", NeedleKind::kKey, 16)
+                ->Describe(),
+            "SERVER_TRAFFIC_SECRET_0 key (16 bytes, SHA256, client_random "
+            "cb34ecb1e78163ba...)");
+
+  WipeNeedles(&needles);
+  EXPECT_TRUE(needles.empty());
+}
+
+TEST(NeedlesFromKeyLogTest, Sha384SecretGetsA32ByteKeyOnly) {
+  const std::string log = std::string("SERVER_TRAFFIC_SECRET_0 ") +
+                          kClientRandom +
+                          " 0102030405060708090A0B0C0D0E0F101112131415161718"
+                          "191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F30\n";
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog(log, &needles, &error)) << error;
+  ASSERT_EQ(needles.size(), 3u);
+  EXPECT_EQ(needles[0].kind, NeedleKind::kSecret);
+  EXPECT_EQ(needles[0].bytes.size(), 48u);
+  EXPECT_EQ(needles[0].hash, "SHA384");
+  EXPECT_EQ(Hex(needles[1].bytes),
+            "ab56e7ea07eaef99986a0f0accb58f3ac7db5ce322196d9667722ed2a63d8a64");
+  EXPECT_EQ(Hex(needles[2].bytes), "fc4dc87e05fa4337db00ad3d");
+}
+
+TEST(NeedlesFromKeyLogTest, Tls12MasterSecretIsSearchedAsItIs) {
+  const std::string master(96, 'a');
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog(
+      std::string("CLIENT_RANDOM ") + kClientRandom + " " + master, &needles,
+      &error))
+      << error;
+  ASSERT_EQ(needles.size(), 1u);
+  EXPECT_EQ(needles[0].label, "CLIENT_RANDOM");
+  EXPECT_EQ(needles[0].kind, NeedleKind::kSecret);
+  EXPECT_EQ(needles[0].hash, "");
+  EXPECT_EQ(Hex(needles[0].bytes), master);
+}
+
+TEST(NeedlesFromKeyLogTest, EmptyAndCommentOnlyLogsGiveNothing) {
+  for (const char* log : {"", "\n\n", "# only a comment\n   \n\t# another\n"}) {
+    std::vector<Needle> needles;
+    std::string error;
+    EXPECT_TRUE(NeedlesFromKeyLog(log, &needles, &error)) << error;
+    EXPECT_TRUE(needles.empty());
+  }
+}
+
+// Malformed lines give an error naming the line, never a crash, and leave
+// the output untouched.
+void ExpectError(const std::string& log, const std::string& fragment) {
+  std::vector<Needle> needles(1);
+  needles[0].label = "kept";
+  std::string error;
+  EXPECT_FALSE(NeedlesFromKeyLog(log, &needles, &error)) << log;
+  EXPECT_NE(error.find(fragment), std::string::npos)
+      << "error: " << error << "\nexpected to contain: " << fragment;
+  ASSERT_EQ(needles.size(), 1u);
+  EXPECT_EQ(needles[0].label, "kept");
+}
+
+TEST(NeedlesFromKeyLogTest, MalformedLinesAreErrors) {
+  const std::string cr = kClientRandom;
+  const std::string secret = kServerApplicationSecret;
+  ExpectError("# ok\nSERVER_TRAFFIC_SECRET_0 " + cr,
+              "key log line 2: expected 3 fields");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " " + secret + " extra",
+              "key log line 1: expected 3 fields (LABEL CLIENT_RANDOM SECRET), "
+              "found 4");
+  ExpectError("SERVER_TRAFFIC_SECRET_1 " + cr + " " + secret,
+              "key log line 1: unknown label \"SERVER_TRAFFIC_SECRET_1\"");
+  ExpectError("server_traffic_secret_0 " + cr + " " + secret, "unknown label");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " " + secret.substr(1),
+              "secret: odd number of hex digits");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " zz" + secret.substr(2),
+              "secret: not a hex digit at position 1");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr.substr(2) + " " + secret,
+              "client random has 31 bytes, expected 32");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 x" + cr.substr(1) + " " + secret,
+              "client random: not a hex digit");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " " + secret.substr(2),
+              "SERVER_TRAFFIC_SECRET_0 secret has 31 bytes, expected 32 "
+              "(SHA-256) or 48 (SHA-384)");
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " ",
+              "expected 3 fields");
+  ExpectError("CLIENT_RANDOM " + cr + " " + secret,
+              "CLIENT_RANDOM secret has 32 bytes, expected the 48-byte master");
+  // A good line before a bad one: still an error, for the bad line.
+  ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " " + secret +
+                  "\n\nEXPORTER_SECRET " + cr,
+              "key log line 3:");
+  // Binary junk.
+  static constexpr char kJunk[] = "\x01\x02\xff garbage \x00 here";
+  ExpectError(std::string(kJunk, sizeof(kJunk) - 1), "key log line 1");
+}
+
+TEST(ParseKeyLogTest, LinesKeepTheirNumbersAndAFinalLineNeedsNoNewline) {
+  std::vector<KeyLogLine> lines;
+  std::string error;
+  ASSERT_TRUE(ParseKeyLog(std::string("# c\n\nEXPORTER_SECRET ") +
+                              kClientRandom + " " + kExporterSecret +
+                              "\r\n  CLIENT_TRAFFIC_SECRET_0\t" +
+                              kClientRandom + "  " + kClientApplicationSecret,
+                          &lines, &error))
+      << error;
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].line_number, 3);
+  EXPECT_EQ(lines[0].label, "EXPORTER_SECRET");
+  EXPECT_EQ(Hex(lines[0].secret), kExporterSecret);
+  EXPECT_EQ(Hex(lines[0].client_random), kClientRandom);
+  EXPECT_EQ(lines[1].line_number, 4);
+  EXPECT_EQ(Hex(lines[1].secret), kClientApplicationSecret);
+  WipeKeyLogLines(&lines);
+  EXPECT_TRUE(lines.empty());
+}
+
+}  // namespace
+}  // namespace secret_test
