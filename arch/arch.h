@@ -39,6 +39,12 @@ int secretmode_arch_vector_level(void);
 // zero needs no write. Signal-safe.
 uintptr_t secretmode_erase_range(uintptr_t lo, uintptr_t hi);
 
+// secretmode_zero_small_range zeroes [lo, hi) without scanning it, and
+// returns non-zero when its lowest 64-byte chunk was dirty. For zones of at
+// most a few hundred bytes, where writing everything is cheaper than finding
+// the dirt. Both bounds must be 64-byte aligned, lo < hi. Signal-safe.
+uintptr_t secretmode_zero_small_range(uintptr_t lo, uintptr_t hi);
+
 // secretmode_clear_vector_registers zeroes every vector register the CPU has
 // (see `secretmode_vector_level`). Used by tests and by paths that leave
 // secret mode without passing through `secret_do`'s own clearing. Signal-safe.

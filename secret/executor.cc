@@ -47,6 +47,21 @@ bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
 // feeds the depth it found to the predictor.
 void EraseStackAfterCall(ThreadState& t) {
   SecretStack& s = t.stack;
+  const size_t zone = s.top - s.fence;
+  if (zone <= kBlindEraseZone) {
+    // Small zone: zeroed whole without a scan. The predictor learns only
+    // whether fn reached the bottom chunk (then the zone grows), otherwise
+    // it keeps its current estimate.
+    const bool reached_bottom = secretmode_zero_small_range(s.fence, s.top) != 0;
+    const size_t recent = s.epoch_max_depth > s.previous_epoch_max_depth
+                              ? s.epoch_max_depth
+                              : s.previous_epoch_max_depth;
+    t.bytes_inspected += zone;
+    t.bytes_erased += zone;
+    t.last_dirty_bytes = zone;
+    RecordDepth(&s, reached_bottom ? zone : recent, zone);
+    return;
+  }
   const uintptr_t first_dirty = secretmode_erase_range(s.fence, s.top);
   size_t depth = s.top - first_dirty;
   if (s.lowest_fault != 0 && s.top - s.lowest_fault > depth) {

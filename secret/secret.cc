@@ -10,13 +10,10 @@
 namespace secret {
 namespace internal {
 
-void RunOrThrow(void (*fn)(void*), void* arg) {
-  const int err = secret_do(fn, arg);
-  if (err != 0) {
-    throw std::system_error(err, std::generic_category(),
-                            "secret::Do: cannot set up this thread's secret "
-                            "stacks");
-  }
+void ThrowSetupError(int err) {
+  throw std::system_error(err, std::generic_category(),
+                          "secret::Do: cannot set up this thread's secret "
+                          "stacks");
 }
 
 }  // namespace internal

@@ -23,9 +23,9 @@
 namespace secret {
 
 namespace internal {
-// RunOrThrow calls `secret_do(fn, arg)` and throws std::system_error when it
-// could not set up secret mode. fn's own exceptions pass through unchanged.
-void RunOrThrow(void (*fn)(void*), void* arg);
+// ThrowSetupError throws the std::system_error for a `secret_do` that could
+// not set up secret mode (`err` is its result). Out of line: it is cold.
+[[noreturn]] void ThrowSetupError(int err);
 }  // namespace internal
 
 // Do runs `f()` in secret mode: when Do returns, the registers and the stack
@@ -47,9 +47,10 @@ void RunOrThrow(void (*fn)(void*), void* arg);
 template <typename F>
 void Do(F&& f) {
   using Fn = std::remove_reference_t<F>;
-  internal::RunOrThrow(
+  const int err = secret_do(
       [](void* p) { (*static_cast<Fn*>(p))(); },
       const_cast<void*>(static_cast<const void*>(&f)));
+  if (__builtin_expect(err != 0, 0)) internal::ThrowSetupError(err);
 }
 
 // Enabled returns true when the caller runs inside Do on this thread,

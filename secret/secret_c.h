@@ -108,7 +108,8 @@ struct secret_thread_stats {
   uint64_t calls;             /* outermost secret_do calls that switched */
   uint64_t bytes_erased;      /* stack bytes zeroed after those calls */
   uint64_t bytes_inspected;   /* stack bytes read or zeroed by erasure */
-  uint64_t last_dirty_bytes;  /* depth the last call dirtied */
+  uint64_t last_dirty_bytes;  /* depth the last call dirtied (its whole zone
+                                 when that was small enough to zero unread) */
   uint64_t fence_faults;      /* times fn went deeper than prepared */
   uint64_t fence_shrinks;     /* times committed memory was given back */
   uint64_t deferred_erasures; /* stacks left by longjmp/pthread_exit, erased late */

@@ -51,6 +51,9 @@ constexpr size_t kSlideRoom = 64 * 1024;
 // so that zero words written just below it (which leave no trace) rarely
 // fault: a leaf function's red zone (128 bytes) is where they usually are.
 constexpr size_t kMinZoneSlack = 128;
+// kBlindEraseZone: zones up to this size are zeroed whole without a scan
+// (see secretmode_zero_small_range); larger ones are scanned for the dirt.
+constexpr size_t kBlindEraseZone = 1024;
 // kEpochCalls and kEpochWasteBudget: the zone follows the deepest call of
 // the current and the previous epoch; an epoch ends after kEpochCalls calls,
 // or sooner once the calls in it scanned kEpochWasteBudget bytes more than

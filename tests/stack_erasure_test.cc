@@ -86,6 +86,23 @@ TEST_F(StackErasureTest, EraseCostFollowsDepthNotHistory) {
   EXPECT_LT(after.stack_committed, 128u * 1024);
 }
 
+// Zones of at most 1 KiB are zeroed whole, unread (cheaper than a scan
+// at that size). After shallow calls have shrunk the zone that far, a call
+// holding the secret in locals and spilled registers is still erased.
+TEST_F(StackErasureTest, SmallZonesZeroedWithoutAScanAreErased) {
+  for (int i = 0; i < 200; ++i) secret::Do([] { g_sink = HoldInLocals(TestSecret()); });
+  NewTestSecret();
+  const secret::ThreadStats before = secret::GetThreadStats();
+  secret::Do([] { g_sink = HoldInLocals(TestSecret()); });
+  const secret::ThreadStats after = secret::GetThreadStats();
+  ASSERT_LE(after.bytes_inspected - before.bytes_inspected, 1024u)
+      << "the zone did not shrink to the unread-zeroing size: "
+      << after.bytes_inspected - before.bytes_inspected;
+  EXPECT_EQ(after.fence_faults, before.fence_faults);
+  const Residue residue = FindResidueInSelf();
+  EXPECT_TRUE(residue.empty()) << residue.Describe();
+}
+
 TEST_F(StackErasureTest, SteadyDepthCausesNoFaults) {
   for (int i = 0; i < 10; ++i) secret::Do([] { g_sink = DirtyStack(48 * 1024); });
   const uint64_t faults = secret::GetThreadStats().fence_faults;

@@ -1,6 +1,7 @@
 // erase.S: x86-64 scan-and-zero of a secret stack range, and vector clearing.
 //
 //   uintptr_t secretmode_erase_range(uintptr_t lo, uintptr_t hi);
+//   uintptr_t secretmode_zero_small_range(uintptr_t lo, uintptr_t hi);
 //   void secretmode_clear_vector_registers(void);
 //
 // The secret stack is all zero between calls, so everything below the lowest
@@ -113,6 +114,60 @@ secretmode_erase_range:
 	ret
 	.cfi_endproc
 	.size	secretmode_erase_range, .-secretmode_erase_range
+
+// uintptr_t secretmode_zero_small_range(uintptr_t lo, uintptr_t hi);
+//
+// For zones of a few hundred bytes, reading before writing costs more than
+// writing: fn's frames were just written with 8-byte stores, and the wider
+// loads of a scan cannot be forwarded from them. This zeroes all of [lo, hi)
+// without reading it, except the lowest 64-byte chunk, which fn has usually
+// not touched: it returns non-zero when that chunk was dirty (fn went to the
+// bottom of the zone, so the predictor must widen it).
+	.globl	secretmode_zero_small_range
+	.type	secretmode_zero_small_range, @function
+	.p2align 4
+secretmode_zero_small_range:
+	.cfi_startproc
+	// rdi = lo, rsi = hi (both 64-byte aligned, lo < hi).
+	cmpl	$0, secretmode_vector_level(%rip)
+	je	.Lsmall_sse
+	// AVX: eax = whether the lowest chunk holds a non-zero byte.
+	vmovdqa	(%rdi), %ymm0
+	vpor	32(%rdi), %ymm0, %ymm0
+	xorl	%eax, %eax
+	vptest	%ymm0, %ymm0
+	setnz	%al
+	vpxor	%xmm0, %xmm0, %xmm0	// also clears the upper half: ymm0 held secret words
+.Lsmall_avx_loop:
+	vmovdqa	%ymm0, (%rdi)		// zero 64 bytes per step, bottom up
+	vmovdqa	%ymm0, 32(%rdi)
+	addq	$64, %rdi
+	cmpq	%rsi, %rdi
+	jb	.Lsmall_avx_loop
+	vzeroupper
+	ret
+.Lsmall_sse:
+	// SSE2: the same with 16-byte loads and stores.
+	movdqa	(%rdi), %xmm0
+	por	16(%rdi), %xmm0
+	por	32(%rdi), %xmm0
+	por	48(%rdi), %xmm0
+	pxor	%xmm1, %xmm1
+	pcmpeqb	%xmm1, %xmm0		// 0xff in each byte that was zero
+	pmovmskb %xmm0, %eax
+	xorl	$0xffff, %eax		// non-zero iff some byte was non-zero
+	pxor	%xmm0, %xmm0		// xmm0 held secret words
+.Lsmall_sse_loop:
+	movdqa	%xmm1, (%rdi)		// zero 64 bytes per step, bottom up
+	movdqa	%xmm1, 16(%rdi)
+	movdqa	%xmm1, 32(%rdi)
+	movdqa	%xmm1, 48(%rdi)
+	addq	$64, %rdi
+	cmpq	%rsi, %rdi
+	jb	.Lsmall_sse_loop
+	ret
+	.cfi_endproc
+	.size	secretmode_zero_small_range, .-secretmode_zero_small_range
 
 	.globl	secretmode_clear_vector_registers
 	.type	secretmode_clear_vector_registers, @function
