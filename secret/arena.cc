@@ -25,7 +25,8 @@ namespace {
 int SmallClassForAligned(size_t size, size_t alignment) {
   if (size > kMaxSmallSize) return -1;
   unsigned c = SmallClassFor(size == 0 ? 1 : size);
-  while (c < kNumSmallClasses && kSmallClassSize[c] % alignment != 0) ++c;
+  // Every class is a multiple of 16; `alignment` is a power of two.
+  while (c < kNumSmallClasses && (kSmallClassSize[c] & (alignment - 1)) != 0) ++c;
   return c < kNumSmallClasses ? static_cast<int>(c) : -1;
 }
 
@@ -50,8 +51,8 @@ void* AllocateSmall(unsigned c) {
   }
   const uintptr_t a = reinterpret_cast<uintptr_t>(p);
   SlotMeta& m = g_region.meta[SlotOf(a)];
-  StoreRelaxed(&m.state[((a & (kSlotSize - 1)) * BlockIndexMultiplier(c)) >> 32], 
-      kBlockAllocated);
+  const uint64_t index = ((a & (kSlotSize - 1)) * BlockIndexMultiplier(c)) >> 32;
+  StoreRelaxed(&m.state[index << StateShift(c)], kBlockAllocated);
   return p;
 }
 
@@ -62,7 +63,7 @@ void FreeSmall(uintptr_t p, SlotMeta& m, const char* caller) {
                "not the start of a secret arena block");
   }
   // The exchange makes two racing frees of one block fail loudly too.
-  if (ExchangeRelaxed(&m.state[index], kBlockFree) !=
+  if (ExchangeRelaxed(&m.state[index << StateShift(m.size_class)], kBlockFree) !=
       kBlockAllocated) {
     ArenaAbort(caller, reinterpret_cast<void*>(p),
                "double free of a secret arena block (or a block never "
@@ -177,7 +178,8 @@ size_t ArenaUsableSize(const void* ptr, const char* caller) {
   if (m.kind == kSlotSmall) {
     const int64_t index = SmallBlockIndex(m, p);
     if (index < 0 ||
-        LoadRelaxed(&m.state[index]) != kBlockAllocated) {
+        LoadRelaxed(&m.state[index << StateShift(m.size_class)]) !=
+            kBlockAllocated) {
       ArenaAbort(caller, ptr, "not the start of a live secret arena block");
     }
     return kSmallClassSize[m.size_class];

@@ -49,6 +49,33 @@ static inline unsigned SmallClassFor(size_t size) {
   return 8 + (e - 7) * 4 + quarter;
 }
 
+// StateShift(c) spreads the per-block state bytes of classes with few
+// blocks per span over the whole state array (index << shift), so that the
+// blocks two threads cache, which come in batches of neighbours, do not
+// share a cache line of states: writes to it would bounce between cores.
+constexpr unsigned ComputeStateShift(uint32_t size) {
+  const uint32_t blocks = static_cast<uint32_t>(kSlotSize / size);
+  unsigned shift = 0;
+  while ((blocks << (shift + 1)) <= kMaxBlocksPerSpan && shift < 6) ++shift;
+  return shift;
+}
+constexpr uint8_t kStateShift[kNumSmallClasses] = {
+#define SECRETMODE_SHIFT(i) ComputeStateShift(kSmallClassSize[i])
+    SECRETMODE_SHIFT(0),  SECRETMODE_SHIFT(1),  SECRETMODE_SHIFT(2),
+    SECRETMODE_SHIFT(3),  SECRETMODE_SHIFT(4),  SECRETMODE_SHIFT(5),
+    SECRETMODE_SHIFT(6),  SECRETMODE_SHIFT(7),  SECRETMODE_SHIFT(8),
+    SECRETMODE_SHIFT(9),  SECRETMODE_SHIFT(10), SECRETMODE_SHIFT(11),
+    SECRETMODE_SHIFT(12), SECRETMODE_SHIFT(13), SECRETMODE_SHIFT(14),
+    SECRETMODE_SHIFT(15), SECRETMODE_SHIFT(16), SECRETMODE_SHIFT(17),
+    SECRETMODE_SHIFT(18), SECRETMODE_SHIFT(19), SECRETMODE_SHIFT(20),
+    SECRETMODE_SHIFT(21), SECRETMODE_SHIFT(22), SECRETMODE_SHIFT(23),
+    SECRETMODE_SHIFT(24), SECRETMODE_SHIFT(25), SECRETMODE_SHIFT(26),
+    SECRETMODE_SHIFT(27), SECRETMODE_SHIFT(28), SECRETMODE_SHIFT(29),
+    SECRETMODE_SHIFT(30), SECRETMODE_SHIFT(31),
+#undef SECRETMODE_SHIFT
+};
+static inline unsigned StateShift(unsigned c) { return kStateShift[c]; }
+
 // BlockIndexMultiplier[c] is ceil(2^32 / size) so that offset * multiplier
 // >> 32 is offset / size exactly for every offset below kSlotSize.
 static inline uint64_t BlockIndexMultiplier(unsigned c) {

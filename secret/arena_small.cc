@@ -72,6 +72,29 @@ bool NewSpan(CentralClass& central, unsigned c) {
   return true;
 }
 
+// MissingBlocks returns the bits of word `w` that stand for no block (past
+// the end of the span); they are always set in `taken`.
+uint64_t MissingBlocks(const SlotMeta& m, uint32_t w) {
+  const uint32_t first = w * 64;
+  if (first + 64 <= m.blocks) return 0;
+  return ~uint64_t{0} << (m.blocks - first);
+}
+
+// PickWord returns the bitmap word to take blocks from: preferably one none
+// of whose blocks is out, so that each refill gets a run of neighbours no
+// other thread holds (their state bytes share cache lines), else any word
+// with a free block, else -1.
+int PickWord(const SlotMeta& m) {
+  const uint32_t words = (m.blocks + 63) / 64;
+  int partial = -1;
+  for (uint32_t w = 0; w < words; ++w) {
+    const uint64_t missing = MissingBlocks(m, w);
+    if (m.taken[w] == missing && missing != ~uint64_t{0}) return static_cast<int>(w);
+    if (partial < 0 && m.taken[w] != ~uint64_t{0}) partial = static_cast<int>(w);
+  }
+  return partial;
+}
+
 }  // namespace
 
 size_t TakeCentralBlocks(unsigned c, void** out, size_t want) {
@@ -84,16 +107,14 @@ size_t TakeCentralBlocks(unsigned c, void** out, size_t want) {
     const uint32_t slot = central.partial - 1;
     SlotMeta& m = g_region.meta[slot];
     const uintptr_t start = SlotAddress(slot);
-    const uint32_t words = (m.blocks + 63) / 64;
-    for (uint32_t w = 0; w < words && n < want && m.central_free != 0; ++w) {
-      uint64_t available = ~m.taken[w];
-      while (available != 0 && n < want) {
-        const unsigned bit = static_cast<unsigned>(__builtin_ctzll(available));
-        available &= available - 1;
-        m.taken[w] |= uint64_t{1} << bit;
-        --m.central_free;
-        out[n++] = reinterpret_cast<void*>(start + (size_t{w} * 64 + bit) * size);
-      }
+    const int w = PickWord(m);
+    uint64_t available = ~m.taken[w];
+    while (available != 0 && n < want) {
+      const unsigned bit = static_cast<unsigned>(__builtin_ctzll(available));
+      available &= available - 1;
+      m.taken[w] |= uint64_t{1} << bit;
+      --m.central_free;
+      out[n++] = reinterpret_cast<void*>(start + (size_t{static_cast<uint32_t>(w)} * 64 + bit) * size);
     }
     if (m.central_free == 0) UnlinkPartial(central, slot);
   }
