@@ -76,11 +76,28 @@ constexpr uint8_t kStateShift[kNumSmallClasses] = {
 };
 static inline unsigned StateShift(unsigned c) { return kStateShift[c]; }
 
-// BlockIndexMultiplier[c] is ceil(2^32 / size) so that offset * multiplier
-// >> 32 is offset / size exactly for every offset below kSlotSize.
-static inline uint64_t BlockIndexMultiplier(unsigned c) {
-  return ((uint64_t{1} << 32) + kSmallClassSize[c] - 1) / kSmallClassSize[c];
+// BlockIndexMultiplier(c) is ceil(2^32 / size) so that offset * multiplier
+// >> 32 is offset / size exactly for every offset below kSlotSize. A table,
+// so that no division runs per call.
+constexpr uint64_t ComputeMultiplier(uint32_t size) {
+  return ((uint64_t{1} << 32) + size - 1) / size;
 }
+constexpr uint64_t kBlockIndexMultiplier[kNumSmallClasses] = {
+#define SECRETMODE_MULTIPLIER(i) ComputeMultiplier(kSmallClassSize[i])
+    SECRETMODE_MULTIPLIER(0),  SECRETMODE_MULTIPLIER(1),  SECRETMODE_MULTIPLIER(2),
+    SECRETMODE_MULTIPLIER(3),  SECRETMODE_MULTIPLIER(4),  SECRETMODE_MULTIPLIER(5),
+    SECRETMODE_MULTIPLIER(6),  SECRETMODE_MULTIPLIER(7),  SECRETMODE_MULTIPLIER(8),
+    SECRETMODE_MULTIPLIER(9),  SECRETMODE_MULTIPLIER(10), SECRETMODE_MULTIPLIER(11),
+    SECRETMODE_MULTIPLIER(12), SECRETMODE_MULTIPLIER(13), SECRETMODE_MULTIPLIER(14),
+    SECRETMODE_MULTIPLIER(15), SECRETMODE_MULTIPLIER(16), SECRETMODE_MULTIPLIER(17),
+    SECRETMODE_MULTIPLIER(18), SECRETMODE_MULTIPLIER(19), SECRETMODE_MULTIPLIER(20),
+    SECRETMODE_MULTIPLIER(21), SECRETMODE_MULTIPLIER(22), SECRETMODE_MULTIPLIER(23),
+    SECRETMODE_MULTIPLIER(24), SECRETMODE_MULTIPLIER(25), SECRETMODE_MULTIPLIER(26),
+    SECRETMODE_MULTIPLIER(27), SECRETMODE_MULTIPLIER(28), SECRETMODE_MULTIPLIER(29),
+    SECRETMODE_MULTIPLIER(30), SECRETMODE_MULTIPLIER(31),
+#undef SECRETMODE_MULTIPLIER
+};
+static inline uint64_t BlockIndexMultiplier(unsigned c) { return kBlockIndexMultiplier[c]; }
 
 enum SlotKind : uint8_t {
   kSlotUnused = 0,     // never carved, or an empty span kept for reuse

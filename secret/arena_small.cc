@@ -124,13 +124,12 @@ size_t TakeCentralBlocks(unsigned c, void** out, size_t want) {
 
 void ReturnCentralBlocks(unsigned c, void* const* blocks, size_t n) {
   CentralClass& central = g_central[c];
-  const size_t size = kSmallClassSize[c];
   pthread_mutex_lock(&central.lock);
   for (size_t i = 0; i < n; ++i) {
     const uintptr_t p = reinterpret_cast<uintptr_t>(blocks[i]);
     const uint32_t slot = SlotOf(p);
     SlotMeta& m = g_region.meta[slot];
-    const size_t b = (p & (kSlotSize - 1)) / size;
+    const size_t b = ((p & (kSlotSize - 1)) * BlockIndexMultiplier(c)) >> 32;
     m.taken[b / 64] &= ~(uint64_t{1} << (b % 64));
     ++m.central_free;
     if (!m.on_partial_list) LinkPartial(central, slot);
