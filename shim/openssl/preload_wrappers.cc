@@ -1,0 +1,95 @@
+// preload_wrappers.cc: OpenSSL 3's sensitive entry points (shim/entry_points.inc)
+// run inside secret_do. Each wrapper forwards to the next definition of the
+// same symbol (libssl's or libcrypto's, found with dlsym(RTLD_NEXT)), so the
+// shim works preloaded into unmodified programs and never links OpenSSL: a
+// process that does not load OpenSSL never calls a wrapper.
+//
+// Only the outermost wrapped call switches stacks: libssl calls libcrypto's
+// wrapped functions through the PLT, and those run directly inside Do.
+
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include <openssl/dh.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/rsa.h>
+#include <openssl/ssl.h>
+
+#include "secret/secret_c.h"
+#include "shim/openssl/shim_levels.h"
+
+namespace secret_shim {
+namespace {
+
+[[noreturn]] void DieMissing(const char* name) {
+  fprintf(stderr,
+          "secretmode: %s is called but no library after the shim defines "
+          "it\n",
+          name);
+  abort();
+}
+
+// Next returns the next definition of `name`, looked up once.
+template <typename Fn>
+Fn Next(std::atomic<void*>& slot, const char* name) {
+  void* fn = slot.load(std::memory_order_acquire);
+  if (__builtin_expect(fn == nullptr, 0)) {
+    fn = dlsym(RTLD_NEXT, name);
+    if (fn == nullptr) DieMissing(name);
+    slot.store(fn, std::memory_order_release);
+  }
+  return reinterpret_cast<Fn>(fn);
+}
+
+// RunInSecretMode runs `call` inside secret_do. If this thread's secret
+// stacks cannot be set up (ENOMEM), the call runs unprotected rather than
+// failing a TLS operation, and that is reported once.
+template <typename Call>
+void RunInSecretMode(Call& call) {
+  const int err = secret_do([](void* p) { (*static_cast<Call*>(p))(); }, &call);
+  if (__builtin_expect(err != 0, 0)) {
+    ReportUnprotectedCall(err);
+    call();
+  }
+}
+
+}  // namespace
+}  // namespace secret_shim
+
+using secret_shim::kLibcrypto;
+using secret_shim::kLibssl;
+
+#define SECRETMODE_ENTRY(level, category, ret, name, params, args, why)   \
+  extern "C" ret name params {                                           \
+    static std::atomic<void*> next;                                      \
+    using Fn = ret(*) params;                                            \
+    const Fn fn = secret_shim::Next<Fn>(next, #name);                    \
+    if (!secret_shim::ShouldWrap(level) || secret_enabled()) return fn args; \
+    secret_shim::CountWrappedCall(level);                                \
+    ret result{};                                                        \
+    auto call = [&] { result = fn args; };                               \
+    secret_shim::RunInSecretMode(call);                                  \
+    return result;                                                       \
+  }
+
+#define SECRETMODE_ENTRY_VOID(level, category, name, params, args, why)   \
+  extern "C" void name params {                                          \
+    static std::atomic<void*> next;                                      \
+    using Fn = void(*) params;                                           \
+    const Fn fn = secret_shim::Next<Fn>(next, #name);                    \
+    if (!secret_shim::ShouldWrap(level) || secret_enabled()) return fn args; \
+    secret_shim::CountWrappedCall(level);                                \
+    auto call = [&] { fn args; };                                        \
+    secret_shim::RunInSecretMode(call);                                  \
+  }
+
+#include "shim/entry_points.inc"

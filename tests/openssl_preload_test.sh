@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# openssl_preload_test.sh: the OpenSSL shim preloaded into Debian's unmodified
+# `openssl s_server` and `openssl s_client`: TLS 1.3 and TLS 1.2 exchanges
+# work both ways with data checked, the wrappers run on both ends (their
+# counts are reported), SECRETMODE_SHIM_LEVELS=none turns them off, and a
+# process that never loads OpenSSL runs silently with the shim preloaded.
+set -euo pipefail
+
+SHIM="${TEST_SRCDIR}/secretmode/shim/openssl/libsecretmode_openssl.so"
+WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/preload.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+[[ -f "$SHIM" ]] || fail "shim not found at $SHIM"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+  -subj /CN=localhost -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+
+# exchange VERSION_FLAG LEVELS: one connection between a preloaded s_server
+# (-rev echoes each line reversed) and a preloaded s_client on a free port.
+# Leaves the outputs in $WORK/{server,client}.{out,err}.
+exchange() {
+  local version="$1" levels="$2" port
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
+      timeout 20 openssl s_server -accept "$port" -cert "$WORK/cert.pem" \
+      -key "$WORK/key.pem" "$version" -naccept 1 -rev \
+      >"$WORK/server.out" 2>"$WORK/server.err" &
+    SERVER_PID=$!
+    # Ready once it prints ACCEPT; gone if the port was taken.
+    for _ in $(seq 1 50); do
+      grep -q ACCEPT "$WORK/server.out" 2>/dev/null && break
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q ACCEPT "$WORK/server.out" 2>/dev/null && break
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  done
+  [[ -n "$SERVER_PID" ]] || fail "s_server did not start: $(cat "$WORK/server.err")"
+  (echo "secret mode for openssl"; sleep 1) |
+    SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
+      timeout 20 openssl s_client -connect "127.0.0.1:$port" "$version" -brief \
+      >"$WORK/client.out" 2>"$WORK/client.err" || fail "s_client failed: $(cat "$WORK/client.err")"
+  wait "$SERVER_PID" || true
+  SERVER_PID=""
+}
+
+# wrapped SIDE LEVEL: the count of wrapped calls SIDE's report gives LEVEL.
+wrapped() {
+  sed -n "s/^secretmode: shim wrapped \([0-9]*\) libssl and \([0-9]*\) libcrypto calls$/\1 \2/p" \
+    "$WORK/$1.err" | awk -v level="$2" '{ print (level == "libssl") ? $1 : $2 }'
+}
+
+for version in -tls1_3 -tls1_2; do
+  exchange "$version" "libssl,libcrypto"
+  grep -q "lssnepo rof edom terces" "$WORK/client.out" ||
+    fail "$version: no echo: $(cat "$WORK/client.out" "$WORK/client.err")"
+  expected="TLSv1.3"; [[ "$version" == -tls1_2 ]] && expected="TLSv1.2"
+  grep -q "Protocol version: $expected" "$WORK/client.err" ||
+    fail "$version: not $expected: $(cat "$WORK/client.err")"
+  for side in server client; do
+    ssl_calls="$(wrapped "$side" libssl)"
+    crypto_calls="$(wrapped "$side" libcrypto)"
+    [[ -n "$ssl_calls" && "$ssl_calls" -gt 0 ]] || fail "$version: $side wrapped no libssl call"
+    [[ -n "$crypto_calls" && "$crypto_calls" -gt 0 ]] || fail "$version: $side wrapped no libcrypto call"
+    echo "$version $side: $ssl_calls libssl and $crypto_calls libcrypto calls in secret mode"
+  done
+done
+
+# Levels: libssl only wraps no libcrypto call at the top level; none wraps nothing.
+exchange -tls1_3 libssl
+[[ "$(wrapped client libcrypto)" == 0 && "$(wrapped client libssl)" -gt 0 ]] ||
+  fail "libssl only: $(cat "$WORK/client.err")"
+exchange -tls1_3 none
+[[ "$(wrapped client libssl)" == 0 && "$(wrapped client libcrypto)" == 0 ]] ||
+  fail "none: $(cat "$WORK/client.err")"
+grep -q "lssnepo rof edom terces" "$WORK/client.out" || fail "none: no echo"
+
+# A process without OpenSSL: the shim says nothing and changes nothing.
+out="$(LD_PRELOAD="$SHIM" sh -c 'echo plain' 2>&1)"
+[[ "$out" == "plain" ]] || fail "a shell with the shim printed: $out"
+
+echo "PASS"
