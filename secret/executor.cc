@@ -120,7 +120,6 @@ void RecoverAbandonedCall(ThreadState& t) {
 
 }  // namespace
 
-__thread ThreadState g_thread_state __attribute__((tls_model("initial-exec")));
 
 void PrepareProcess() {
   secretmode_arch_init();

@@ -24,9 +24,13 @@ namespace internal {
 
 const NextAllocator* g_next_allocator{nullptr};
 
+// Set while this thread looks the functions up. Hidden, not in an anonymous
+// namespace: see thread_state.h.
+__thread bool g_resolving
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
+
 namespace {
 
-__thread bool g_resolving __attribute__((tls_model("initial-exec")));
 NextAllocator g_table;
 bool g_table_busy{false};
 

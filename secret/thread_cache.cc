@@ -11,7 +11,10 @@
 namespace secret {
 namespace internal {
 
-__thread ThreadCache* g_thread_cache __attribute__((tls_model("initial-exec")));
+__thread ThreadCache* g_thread_cache
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
+__thread uint8_t g_cache_phase
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
 namespace {
 
@@ -21,7 +24,6 @@ enum CachePhase : uint8_t {
   kAttached = 2,
   kRetired = 3,    // the thread is exiting; its cache was flushed
 };
-__thread uint8_t g_cache_phase __attribute__((tls_model("initial-exec")));
 
 pthread_mutex_t g_registry_lock = PTHREAD_MUTEX_INITIALIZER;
 ThreadCache* g_live_caches;   // caches of running threads

@@ -46,7 +46,12 @@ struct ThreadCache {
 // g_thread_cache is the calling thread's cache, or nullptr before its
 // first use and after thread exit.
 extern __thread ThreadCache* g_thread_cache
-    __attribute__((tls_model("initial-exec")));
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+// g_cache_phase is where the calling thread is in its cache's life (see
+// thread_cache.cc). Hidden for the reason given in thread_state.h.
+extern __thread uint8_t g_cache_phase
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
 // AttachCache sets up the calling thread's cache and returns it, or returns
 // nullptr when the thread must use the central lists (while setting up,

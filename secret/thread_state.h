@@ -84,8 +84,14 @@ struct ThreadState {
 // g_thread_state is the calling thread's state. It is a plain __thread
 // variable, not a C++ thread_local, so that the allocator's fast path reads it
 // with one %fs-relative load and no initialization wrapper.
+//
+// Every thread-local variable of secretmode is initial-exec and hidden:
+// hidden, so that a shared object (the preloaded shim) resolves its offset
+// when it is linked; a local or exported TLS symbol in the dynamic symbol
+// table gets a wrong offset from the loader here, and writes to it land on
+// another variable.
 extern __thread ThreadState g_thread_state
-    __attribute__((tls_model("initial-exec")));
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
 // CurrentThread returns the calling thread's state. Async-signal-safe.
 static inline ThreadState& CurrentThread() { return g_thread_state; }

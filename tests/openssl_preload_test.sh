@@ -2,7 +2,8 @@
 # openssl_preload_test.sh: the OpenSSL shim preloaded into Debian's unmodified
 # `openssl s_server` and `openssl s_client`: TLS 1.3 and TLS 1.2 exchanges
 # work both ways with data checked, the wrappers run on both ends (their
-# counts are reported), SECRETMODE_SHIM_LEVELS=none turns them off, and a
+# counts are reported), OpenSSL's heap is in the secret arena on both ends,
+# SECRETMODE_SHIM_LEVELS=none turns the wrappers off, and a
 # process that never loads OpenSSL runs silently with the shim preloaded.
 set -euo pipefail
 
@@ -70,6 +71,8 @@ for version in -tls1_3 -tls1_2; do
     crypto_calls="$(wrapped "$side" libcrypto)"
     [[ -n "$ssl_calls" && "$ssl_calls" -gt 0 ]] || fail "$version: $side wrapped no libssl call"
     [[ -n "$crypto_calls" && "$crypto_calls" -gt 0 ]] || fail "$version: $side wrapped no libcrypto call"
+    grep -q "^secretmode: OpenSSL's heap is in the secret arena$" "$WORK/$side.err" ||
+      fail "$version: $side's OpenSSL heap is not in the arena: $(cat "$WORK/$side.err")"
     echo "$version $side: $ssl_calls libssl and $crypto_calls libcrypto calls in secret mode"
   done
 done

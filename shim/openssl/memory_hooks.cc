@@ -2,6 +2,7 @@
 
 #include "shim/openssl/memory_hooks.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +29,38 @@ void* ArenaRealloc(void* p, size_t size, const char*, int) {
 
 void ArenaFree(void* p, const char*, int) { free(p); }
 
+// OpenSSL is found at run time, not linked: the preloaded shim must not
+// load libcrypto into programs that do not use it.
+using SetMemFunctions = int (*)(CRYPTO_malloc_fn, CRYPTO_realloc_fn,
+                                CRYPTO_free_fn);
+using GetMemFunctions = void (*)(CRYPTO_malloc_fn*, CRYPTO_realloc_fn*,
+                                 CRYPTO_free_fn*);
+
+GetMemFunctions FindGet() {
+  return reinterpret_cast<GetMemFunctions>(
+      dlsym(RTLD_DEFAULT, "CRYPTO_get_mem_functions"));
+}
+
 }  // namespace
 
+extern "C" int secret_openssl_loaded(void) { return FindGet() != nullptr ? 1 : 0; }
+
 extern "C" int secret_openssl_arena_active(void) {
+  const GetMemFunctions get = FindGet();
+  if (get == nullptr) return 0;
   CRYPTO_malloc_fn m = nullptr;
   CRYPTO_realloc_fn r = nullptr;
   CRYPTO_free_fn f = nullptr;
-  CRYPTO_get_mem_functions(&m, &r, &f);
+  get(&m, &r, &f);
   return m == ArenaMalloc && r == ArenaRealloc && f == ArenaFree ? 1 : 0;
 }
 
 extern "C" int secret_openssl_use_arena(void) {
+  const SetMemFunctions set = reinterpret_cast<SetMemFunctions>(
+      dlsym(RTLD_DEFAULT, "CRYPTO_set_mem_functions"));
+  if (set == nullptr) return ENOENT;  // OpenSSL is not loaded
   if (secret_openssl_arena_active()) return 0;
-  if (CRYPTO_set_mem_functions(ArenaMalloc, ArenaRealloc, ArenaFree) == 1) {
-    return 0;
-  }
+  if (set(ArenaMalloc, ArenaRealloc, ArenaFree) == 1) return 0;
   if (secret_openssl_arena_active()) return 0;  // another thread won
   fprintf(stderr,
           "secretmode: OpenSSL has allocated memory already, so its heap "

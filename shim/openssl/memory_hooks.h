@@ -19,9 +19,11 @@ extern "C" {
  * //shim/openssl:heap_at_startup, which calls it from a constructor.
  *
  * It returns 0 when OpenSSL's heap is in the arena (also when it already
- * was), or EALREADY when OpenSSL had allocated already; it then prints a
- * message saying so to stderr, and OpenSSL keeps using the C library's
- * allocator. Thread-safe; not async-signal-safe.
+ * was); EALREADY when OpenSSL had allocated already, after printing a
+ * message saying so to stderr (OpenSSL then keeps using the C library's
+ * allocator); ENOENT, silently, when no OpenSSL is loaded in the process.
+ * OpenSSL is found at run time (dlsym), never linked by this library.
+ * Thread-safe; not async-signal-safe.
  *
  * WARNING: it covers OpenSSL's heap only. Secrets OpenSSL keeps on its stack
  * need its entry points run inside `secret_do` (the shim does that); blocks
@@ -30,8 +32,13 @@ extern "C" {
 int secret_openssl_use_arena(void);
 
 /* secret_openssl_arena_active returns 1 when OpenSSL's allocation hooks are
- * the secret allocator's, and 0 otherwise. Thread-safe. */
+ * the secret allocator's, and 0 otherwise (also when no OpenSSL is loaded).
+ * Thread-safe. */
 int secret_openssl_arena_active(void);
+
+/* secret_openssl_loaded returns 1 when OpenSSL's libcrypto is loaded in the
+ * process, and 0 otherwise. Thread-safe. */
+int secret_openssl_loaded(void);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 
 #include <atomic>
 
+#include "shim/openssl/memory_hooks.h"
+
 namespace secret_shim {
 namespace {
 
@@ -63,6 +65,11 @@ __attribute__((destructor)) void ReportAtExit() {
   fprintf(stderr, "secretmode: shim wrapped %llu libssl and %llu libcrypto calls\n",
           static_cast<unsigned long long>(WrappedCalls(kLibssl)),
           static_cast<unsigned long long>(WrappedCalls(kLibcrypto)));
+  if (secret_openssl_loaded()) {
+    fprintf(stderr, "secretmode: OpenSSL's heap %s\n",
+            secret_openssl_arena_active() ? "is in the secret arena"
+                                          : "is NOT in the secret arena");
+  }
 }
 
 }  // namespace

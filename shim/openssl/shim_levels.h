@@ -3,7 +3,8 @@
 //
 // SECRETMODE_SHIM_LEVELS chooses the levels: "libssl,libcrypto" (the
 // default), "libssl", "libcrypto" or "none". SECRETMODE_SHIM_REPORT=1 prints
-// the counts to stderr when the process exits.
+// the counts, and whether OpenSSL's heap is in the secret arena, to stderr
+// when the process exits.
 
 #ifndef SECRETMODE_SHIM_OPENSSL_SHIM_LEVELS_H_
 #define SECRETMODE_SHIM_OPENSSL_SHIM_LEVELS_H_
