@@ -1,6 +1,7 @@
-// atomic_ops.h: atomic loads, stores and updates for the allocator, through
-// GCC's builtins rather than std::atomic. The allocator runs while sanitizer
-// runtimes initialize and is built uninstrumented; std::atomic's member
+// atomic_ops.h: atomic loads, stores and updates for secretmode's code that
+// runs uninstrumented while sanitizer runtimes initialize (the allocator
+// always, the executor under ThreadSanitizer), through GCC's builtins rather
+// than std::atomic. std::atomic's member
 // functions are shared (COMDAT) copies that the linker may take from an
 // instrumented file, whereas these have internal linkage and are compiled
 // into each file with its own flags.

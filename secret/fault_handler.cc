@@ -1,6 +1,7 @@
 // fault_handler.cc: the SIGSEGV handler that moves the secret stack's fence,
 // reports overflows, and hands every other fault to the program's handler.
 
+#include "secret/atomic_ops.h"
 #include "arch/arch.h"
 
 #if SECRETMODE_ARCH_SUPPORTED
@@ -14,7 +15,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <mutex>
 
 #include "secret/real_functions.h"
@@ -33,14 +33,14 @@ constexpr uintptr_t kOverflowReach = uintptr_t{256} << 20;
 // Leaf functions may write this far below the stack pointer (System V).
 constexpr uintptr_t kRedZone = 128;
 
-std::atomic<bool> g_active{false};
+bool g_active{false};
 std::once_flag g_activate_once;
 
 // The program's SIGSEGV request. The handler reads it from signal context,
 // so it is kept in atomics rather than behind a lock; a program changing its
 // SIGSEGV handler while a fault is being forwarded may see the old one.
-std::atomic<void*> g_program_segv_handler{nullptr};  // SIG_DFL
-std::atomic<int> g_program_segv_flags{0};
+void* g_program_segv_handler{nullptr};  // SIG_DFL
+int g_program_segv_flags{0};
 sigset_t g_program_segv_mask;
 
 // WriteAll writes a message to stderr from signal context.
@@ -97,8 +97,8 @@ uintptr_t InterruptedStackPointer(void* ucontext) {
 
 // ForwardToProgram does what the program asked for SIGSEGV.
 void ForwardToProgram(int sig, siginfo_t* info, void* ucontext) {
-  void* handler = g_program_segv_handler.load(std::memory_order_acquire);
-  const int flags = g_program_segv_flags.load(std::memory_order_acquire);
+  void* handler = LoadAcquire(&g_program_segv_handler);
+  const int flags = LoadAcquire(&g_program_segv_flags);
   const bool sent_by_process = info->si_code <= 0;
   if (handler == reinterpret_cast<void*>(SIG_IGN) && sent_by_process) return;
   if (handler == reinterpret_cast<void*>(SIG_DFL) ||
@@ -165,7 +165,7 @@ void Activate() {
   sigemptyset(&ours.sa_mask);
   RealSigaction()(SIGSEGV, &ours, &previous);
   SetProgramSegvAction(&previous, nullptr);
-  g_active.store(true, std::memory_order_release);
+  StoreRelease(&g_active, true);
 }
 
 }  // namespace
@@ -173,24 +173,24 @@ void Activate() {
 void ActivateSignalHandling() { std::call_once(g_activate_once, Activate); }
 
 bool SignalHandlingActive() {
-  return g_active.load(std::memory_order_acquire);
+  return LoadAcquire(&g_active);
 }
 
 void SetProgramSegvAction(const struct sigaction* act, struct sigaction* old) {
   if (old != nullptr) {
     memset(old, 0, sizeof *old);
     old->sa_handler = reinterpret_cast<void (*)(int)>(
-        g_program_segv_handler.load(std::memory_order_acquire));
-    old->sa_flags = g_program_segv_flags.load(std::memory_order_acquire);
+        LoadAcquire(&g_program_segv_handler));
+    old->sa_flags = LoadAcquire(&g_program_segv_flags);
     old->sa_mask = g_program_segv_mask;
   }
   if (act != nullptr) {
     g_program_segv_mask = act->sa_mask;
-    g_program_segv_flags.store(act->sa_flags, std::memory_order_release);
+    StoreRelease(&g_program_segv_flags, act->sa_flags);
     void* handler = (act->sa_flags & SA_SIGINFO)
                         ? reinterpret_cast<void*>(act->sa_sigaction)
                         : reinterpret_cast<void*>(act->sa_handler);
-    g_program_segv_handler.store(handler, std::memory_order_release);
+    StoreRelease(&g_program_segv_handler, handler);
   }
 }
 

@@ -1,5 +1,6 @@
 // real_functions.cc: dlsym(RTLD_NEXT) lookups, cached.
 
+#include "secret/atomic_ops.h"
 #include "secret/real_functions.h"
 
 #include <dlfcn.h>
@@ -7,14 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <atomic>
 
 namespace secret {
 namespace internal {
 namespace {
 
-void* Resolve(std::atomic<void*>* cache, const char* name) {
-  void* fn = cache->load(std::memory_order_acquire);
+void* Resolve(void** cache, const char* name) {
+  void* fn = LoadAcquire(cache);
   if (fn != nullptr) return fn;
   fn = dlsym(RTLD_NEXT, name);
   if (fn == nullptr) {
@@ -25,15 +25,15 @@ void* Resolve(std::atomic<void*>* cache, const char* name) {
     (void)!write(2, kSuffix, sizeof kSuffix - 1);
     abort();
   }
-  cache->store(fn, std::memory_order_release);
+  StoreRelease(cache, fn);
   return fn;
 }
 
-std::atomic<void*> g_sigaction{nullptr};
-std::atomic<void*> g_sigaltstack{nullptr};
-std::atomic<void*> g_pthread_create{nullptr};
-std::atomic<void*> g_fork{nullptr};
-std::atomic<void*> g_underscore_fork{nullptr};
+void* g_sigaction{nullptr};
+void* g_sigaltstack{nullptr};
+void* g_pthread_create{nullptr};
+void* g_fork{nullptr};
+void* g_underscore_fork{nullptr};
 
 }  // namespace
 

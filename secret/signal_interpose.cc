@@ -1,6 +1,7 @@
 // signal_interpose.cc: sigaction(), signal() and sigaltstack() as the program
 // sees them once secret mode is active (see signals.h for why).
 
+#include "secret/atomic_ops.h"
 #include "arch/arch.h"
 
 #if SECRETMODE_ARCH_SUPPORTED
@@ -10,7 +11,6 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#include <atomic>
 
 #include "secret/real_functions.h"
 #include "secret/signals.h"
@@ -26,7 +26,7 @@ namespace {
 
 // Signals whose handler got SA_ONSTACK from us rather than from the program,
 // so that queries can report the flags the program set.
-std::atomic<bool> g_onstack_added[NSIG];
+bool g_onstack_added[NSIG];
 
 // The kernel writes every signal frame within this many bytes of the top of
 // the alternate stack (see WipeSignalStackIfUsed).
@@ -45,7 +45,7 @@ size_t MinSignalStackSize() {
 }  // namespace
 
 void MarkOnstackAdded(int sig, bool added) {
-  g_onstack_added[sig].store(added, std::memory_order_relaxed);
+  StoreRelaxed(&g_onstack_added[sig], added);
 }
 
 int InstallSignalStack(ThreadState& t) {
@@ -110,7 +110,7 @@ extern "C" int sigaction(int sig, const struct sigaction* act,
   const int rc = RealSigaction()(sig, act, old);
   if (rc != 0) return rc;
   if (old != nullptr &&
-      secret::internal::g_onstack_added[sig].load(std::memory_order_relaxed)) {
+      secret::internal::LoadRelaxed(&secret::internal::g_onstack_added[sig])) {
     old->sa_flags &= ~SA_ONSTACK;
   }
   if (act != nullptr) secret::internal::MarkOnstackAdded(sig, adding);

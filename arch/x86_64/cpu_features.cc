@@ -5,7 +5,6 @@
 #include <cpuid.h>
 #include <stdint.h>
 
-#include <atomic>
 
 #include "arch/arch.h"
 
@@ -46,16 +45,16 @@ int DetectVectorLevel() {
   return 1;
 }
 
-std::atomic<bool> g_initialized{false};
+bool g_initialized{false};
 
 }  // namespace
 
 extern "C" void secretmode_arch_init(void) {
-  if (g_initialized.load(std::memory_order_acquire)) return;
+  if (__atomic_load_n(&g_initialized, __ATOMIC_ACQUIRE)) return;
   // Racing initializers compute the same value, so a plain store suffices.
   __atomic_store_n(&secretmode_vector_level, DetectVectorLevel(),
                    __ATOMIC_RELAXED);
-  g_initialized.store(true, std::memory_order_release);
+  __atomic_store_n(&g_initialized, true, __ATOMIC_RELEASE);
 }
 
 extern "C" int secretmode_arch_vector_level(void) {
