@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <utility>
+
 #include "secret/atomic_ops.h"
 
 namespace secret {
@@ -59,45 +61,33 @@ constexpr unsigned ComputeStateShift(uint32_t size) {
   while ((blocks << (shift + 1)) <= kMaxBlocksPerSpan && shift < 6) ++shift;
   return shift;
 }
-constexpr uint8_t kStateShift[kNumSmallClasses] = {
-#define SECRETMODE_SHIFT(i) ComputeStateShift(kSmallClassSize[i])
-    SECRETMODE_SHIFT(0),  SECRETMODE_SHIFT(1),  SECRETMODE_SHIFT(2),
-    SECRETMODE_SHIFT(3),  SECRETMODE_SHIFT(4),  SECRETMODE_SHIFT(5),
-    SECRETMODE_SHIFT(6),  SECRETMODE_SHIFT(7),  SECRETMODE_SHIFT(8),
-    SECRETMODE_SHIFT(9),  SECRETMODE_SHIFT(10), SECRETMODE_SHIFT(11),
-    SECRETMODE_SHIFT(12), SECRETMODE_SHIFT(13), SECRETMODE_SHIFT(14),
-    SECRETMODE_SHIFT(15), SECRETMODE_SHIFT(16), SECRETMODE_SHIFT(17),
-    SECRETMODE_SHIFT(18), SECRETMODE_SHIFT(19), SECRETMODE_SHIFT(20),
-    SECRETMODE_SHIFT(21), SECRETMODE_SHIFT(22), SECRETMODE_SHIFT(23),
-    SECRETMODE_SHIFT(24), SECRETMODE_SHIFT(25), SECRETMODE_SHIFT(26),
-    SECRETMODE_SHIFT(27), SECRETMODE_SHIFT(28), SECRETMODE_SHIFT(29),
-    SECRETMODE_SHIFT(30), SECRETMODE_SHIFT(31),
-#undef SECRETMODE_SHIFT
-};
-static inline unsigned StateShift(unsigned c) { return kStateShift[c]; }
 
-// BlockIndexMultiplier(c) is ceil(2^32 / size) so that offset * multiplier
-// >> 32 is offset / size exactly for every offset below kSlotSize. A table,
-// so that no division runs per call.
+// ComputeMultiplier(size) is ceil(2^32 / size), so that offset * multiplier
+// >> 32 is offset / size exactly for every offset below kSlotSize.
 constexpr uint64_t ComputeMultiplier(uint32_t size) {
   return ((uint64_t{1} << 32) + size - 1) / size;
 }
-constexpr uint64_t kBlockIndexMultiplier[kNumSmallClasses] = {
-#define SECRETMODE_MULTIPLIER(i) ComputeMultiplier(kSmallClassSize[i])
-    SECRETMODE_MULTIPLIER(0),  SECRETMODE_MULTIPLIER(1),  SECRETMODE_MULTIPLIER(2),
-    SECRETMODE_MULTIPLIER(3),  SECRETMODE_MULTIPLIER(4),  SECRETMODE_MULTIPLIER(5),
-    SECRETMODE_MULTIPLIER(6),  SECRETMODE_MULTIPLIER(7),  SECRETMODE_MULTIPLIER(8),
-    SECRETMODE_MULTIPLIER(9),  SECRETMODE_MULTIPLIER(10), SECRETMODE_MULTIPLIER(11),
-    SECRETMODE_MULTIPLIER(12), SECRETMODE_MULTIPLIER(13), SECRETMODE_MULTIPLIER(14),
-    SECRETMODE_MULTIPLIER(15), SECRETMODE_MULTIPLIER(16), SECRETMODE_MULTIPLIER(17),
-    SECRETMODE_MULTIPLIER(18), SECRETMODE_MULTIPLIER(19), SECRETMODE_MULTIPLIER(20),
-    SECRETMODE_MULTIPLIER(21), SECRETMODE_MULTIPLIER(22), SECRETMODE_MULTIPLIER(23),
-    SECRETMODE_MULTIPLIER(24), SECRETMODE_MULTIPLIER(25), SECRETMODE_MULTIPLIER(26),
-    SECRETMODE_MULTIPLIER(27), SECRETMODE_MULTIPLIER(28), SECRETMODE_MULTIPLIER(29),
-    SECRETMODE_MULTIPLIER(30), SECRETMODE_MULTIPLIER(31),
-#undef SECRETMODE_MULTIPLIER
+// ClassConstants are the per-class values the hot paths look up, computed
+// at compile time so that no division runs per call.
+struct ClassConstants {
+  uint64_t multiplier;   // ComputeMultiplier(size)
+  uint8_t state_shift;   // ComputeStateShift(size)
 };
-static inline uint64_t BlockIndexMultiplier(unsigned c) { return kBlockIndexMultiplier[c]; }
+// A plain array in a struct, not std::array: the allocator avoids calling
+// library templates (see atomic_ops.h).
+struct ClassConstantsTable {
+  ClassConstants of[kNumSmallClasses];
+};
+template <size_t... I>
+constexpr ClassConstantsTable MakeClassConstants(std::index_sequence<I...>) {
+  return {{{ComputeMultiplier(kSmallClassSize[I]),
+            static_cast<uint8_t>(ComputeStateShift(kSmallClassSize[I]))}...}};
+}
+constexpr ClassConstantsTable kClassConstants =
+    MakeClassConstants(std::make_index_sequence<kNumSmallClasses>());
+
+static inline unsigned StateShift(unsigned c) { return kClassConstants.of[c].state_shift; }
+static inline uint64_t BlockIndexMultiplier(unsigned c) { return kClassConstants.of[c].multiplier; }
 
 enum SlotKind : uint8_t {
   kSlotUnused = 0,     // never carved, or an empty span kept for reuse

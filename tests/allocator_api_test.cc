@@ -4,13 +4,10 @@
 // the arena intact afterwards; statistics; the arena's mapping flags.
 
 #include <errno.h>
-#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +17,7 @@
 
 #include "gtest/gtest.h"
 #include "secret/secret.h"
+#include "tests/support/memory_lock.h"
 
 namespace secret_test {
 namespace {
@@ -205,13 +203,7 @@ TEST(AllocatorApiTest, ArenaMappingIsDontdumpLockedAndNotWipedOnFork) {
 // With RLIMIT_MEMLOCK at zero and no CAP_IPC_LOCK the arena cannot be
 // locked: allocation still works and the statistics say why.
 [[noreturn]] void AllocateWithoutLockPermission() {
-    struct rlimit zero = {0, 0};
-    setrlimit(RLIMIT_MEMLOCK, &zero);
-    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &header, data) != 0) _exit(10);
-    data[0].effective &= ~(1u << CAP_IPC_LOCK);
-    if (syscall(SYS_capset, &header, data) != 0) _exit(10);
+    if (!ForbidMemoryLocking()) _exit(10);
     void* p = secret_malloc(100);
     secret_arena_stats stats;
     secret_get_arena_stats(&stats);

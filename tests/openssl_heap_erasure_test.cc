@@ -80,17 +80,6 @@ constexpr char kHostName[] = "secretmode.test";
 
 // ---- The connection ----
 
-std::string OpenSslErrors() {
-  std::string text;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    text += text.empty() ? "" : "; ";
-    text += buf;
-  }
-  return text;
-}
 
 // Every key-log line of both peers, appended by the keylog callback. The
 // buffer is reserved up front so that appending never reallocates (which

@@ -3,9 +3,7 @@
 // (and reported as such), and fenced: an overflow is a clear message.
 
 #include <stdio.h>
-#include <linux/capability.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
+#include "tests/support/memory_lock.h"
 
 namespace secret_test {
 namespace {
@@ -71,14 +70,7 @@ TEST(SecretStackMappingTest, LockFailureIsReportedNotFatal) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    struct rlimit zero = {0, 0};
-    setrlimit(RLIMIT_MEMLOCK, &zero);
-    // CAP_IPC_LOCK locks regardless of the limit: drop it.
-    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &header, data) != 0) _exit(10);
-    data[0].effective &= ~(1u << CAP_IPC_LOCK);
-    if (syscall(SYS_capset, &header, data) != 0) _exit(10);
+    if (!ForbidMemoryLocking()) _exit(10);
     int ran = 0;
     std::thread t([&] {
       secret::Do([&] { ran = 1; });

@@ -101,18 +101,6 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return fields;
 }
 
-// Everything OpenSSL queued, for error messages (and the queue emptied).
-std::string OpenSslErrors() {
-  std::string text;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    if (!text.empty()) text += "; ";
-    text += buf;
-  }
-  return text.empty() ? "no OpenSSL error queued" : text;
-}
 
 bool SameLine(const KeyLogLine& a, const KeyLogLine& b) {
   return a.label == b.label && a.client_random == b.client_random &&
@@ -140,6 +128,18 @@ bool AddDerived(const KeyLogLine& line, const char* digest, NeedleKind kind,
 }
 
 }  // namespace
+
+std::string OpenSslErrors() {
+  std::string text;
+  unsigned long code;
+  while ((code = ERR_get_error()) != 0) {
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof(buf));
+    if (!text.empty()) text += "; ";
+    text += buf;
+  }
+  return text.empty() ? "no OpenSSL error queued" : text;
+}
 
 bool ParseKeyLog(std::string_view text, std::vector<KeyLogLine>* out,
                  std::string* error) {

@@ -57,6 +57,10 @@ bool HkdfExpandLabel(const char* digest, const uint8_t* secret,
                      const uint8_t* context, size_t context_len, uint8_t* out,
                      size_t out_len, std::string* error);
 
+// OpenSslErrors returns everything in this thread's OpenSSL error queue,
+// joined with "; ", for error messages, and empties the queue.
+std::string OpenSslErrors();
+
 enum class NeedleKind { kSecret, kKey, kIv };
 
 // "secret", "key" or "iv".
