@@ -5,19 +5,18 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "tests/support/memory_lock.h"
+#include "tests/support/proc_maps.h"
 
 namespace secret_test {
 namespace {
@@ -155,22 +154,6 @@ TEST(AllocatorApiTest, StatisticsFollowLiveAndZeroedBytes) {
   EXPECT_EQ(after.blocks_live, before.blocks_live);
   EXPECT_EQ(after.bytes_zeroed - before.bytes_zeroed, usable);
   EXPECT_EQ(after.frees - before.frees, 2u);
-}
-
-// VmFlagsOf returns the VmFlags line of the mapping containing `addr`.
-std::string VmFlagsOf(uintptr_t addr) {
-  std::ifstream smaps("/proc/self/smaps");
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    unsigned long lo, hi;
-    if (sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {
-      inside = lo <= addr && addr < hi;
-      continue;
-    }
-    if (inside && line.rfind("VmFlags:", 0) == 0) return line + " ";
-  }
-  return "";
 }
 
 // The arena is left out of core dumps and locked as reported, but not wiped

@@ -2,12 +2,10 @@
 // dumps, wiped in fork children, locked in RAM where RLIMIT_MEMLOCK allows
 // (and reported as such), and fenced: an overflow is a clear message.
 
-#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -15,27 +13,12 @@
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
 #include "tests/support/memory_lock.h"
+#include "tests/support/proc_maps.h"
 
 namespace secret_test {
 namespace {
 
 volatile uint64_t g_sink;
-
-// VmFlagsOf returns the VmFlags line of the mapping containing `addr`.
-std::string VmFlagsOf(uintptr_t addr) {
-  std::ifstream smaps("/proc/self/smaps");
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    unsigned long lo, hi;
-    if (sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {  // a mapping
-      inside = lo <= addr && addr < hi;
-      continue;
-    }
-    if (inside && line.rfind("VmFlags:", 0) == 0) return line + " ";
-  }
-  return "";
-}
 
 uintptr_t AddressOnSecretStack() {
   static uintptr_t where;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 
 namespace secret_test {
@@ -119,6 +120,26 @@ const Region* FindRegion(const std::vector<Region>& regions,
   if (it == regions.begin()) return nullptr;
   --it;
   return it->contains(address) ? &*it : nullptr;
+}
+
+std::string VmFlagsOf(uintptr_t address) {
+  std::string smaps, error;
+  if (!ReadWholeFile("/proc/self/smaps", &smaps, &error)) return "";
+  bool inside = false;
+  size_t pos = 0;
+  while (pos < smaps.size()) {
+    size_t end = smaps.find('\n', pos);
+    if (end == std::string::npos) end = smaps.size();
+    const std::string line = smaps.substr(pos, end - pos);
+    pos = end + 1;
+    unsigned long lo, hi;
+    if (sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {  // a mapping
+      inside = lo <= address && address < hi;
+      continue;
+    }
+    if (inside && line.rfind("VmFlags:", 0) == 0) return line + " ";
+  }
+  return "";
 }
 
 }  // namespace secret_test

@@ -38,6 +38,11 @@ bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
 const Region* FindRegion(const std::vector<Region>& regions,
                          uintptr_t address);
 
+// VmFlagsOf returns the "VmFlags:" line of this process's mapping that
+// contains `address`, with a space appended so that a flag can be searched
+// as " dd ", or "" when no mapping contains it.
+std::string VmFlagsOf(uintptr_t address);
+
 }  // namespace secret_test
 
 #endif  // SECRETMODE_TESTS_SUPPORT_PROC_MAPS_H_
