@@ -95,29 +95,49 @@ constexpr bool kCoresAreHuge = false;
     }                                                                       \
   } while (0)
 
+// CopiesInDumpOfChild starts a child running `hold`, which makes the secret
+// live somewhere, sends "holding" and waits to be killed. It checks through
+// /proc/PID/mem that the secret is live in the child, and returns how many
+// copies the child's gcore dump holds (up to two; the child's copy of the
+// test's own buffer is always one), or -1 after reporting a failure.
+int CopiesInDumpOfChild(const ChildProcess::Body& hold) {
+  ChildProcess child(hold);
+  if (!child.ok()) {
+    ADD_FAILURE() << child.error();
+    return -1;
+  }
+  const std::string said = child.Receive().value_or("");
+  if (said != "holding") {
+    ADD_FAILURE() << "the child said \"" << said << "\"";
+    return -1;
+  }
+  if (FindResidueInProcess(child.pid()).whole.empty()) {
+    ADD_FAILURE() << "the secret should be live in the child";
+    return -1;
+  }
+  const std::string core = Dump(child.pid());
+  if (core.empty()) {
+    ADD_FAILURE() << "gcore failed";
+    return -1;
+  }
+  return CopiesInCore(core);
+}
+
 // While f still runs (paused inside Do), the secret is live on the secret
-// stack, which a core dump leaves out (MADV_DONTDUMP). /proc/PID/mem shows it
-// is there, so the dump is missing it for that reason only.
+// stack, which a core dump leaves out (MADV_DONTDUMP): the dump holds only
+// the test's own buffer.
 TEST_F(ProcessScanTest, CoreDumpDuringDoLeavesTheSecretStackOut) {
   SKIP_IF_NO_SMALL_CORES();
-  ChildProcess child([](ChildChannel& ch) {
-    secret::Do([&ch] {
-      volatile uint8_t live[kSecretSize];
-      for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
-      ch.Send("holding");
-      ch.Receive();  // paused here, inside Do, until killed
-      g_sink = live[0];
-    });
-  });
-  ASSERT_TRUE(child.ok()) << child.error();
-  ASSERT_EQ(child.Receive().value_or(""), "holding");
-  ASSERT_FALSE(FindResidueInProcess(child.pid()).whole.empty())
-      << "the secret should be live in the child";
-  const std::string core = Dump(child.pid());
-  ASSERT_GT(core.size(), 0u) << "gcore failed";
-  // The child's copy of the test's own secret buffer is in the dump; the
-  // live copy on the secret stack must not be: exactly one occurrence.
-  EXPECT_EQ(CopiesInCore(core), 1)
+  EXPECT_EQ(CopiesInDumpOfChild([](ChildChannel& ch) {
+              secret::Do([&ch] {
+                volatile uint8_t live[kSecretSize];
+                for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+                ch.Send("holding");
+                ch.Receive();  // paused here, inside Do, until killed
+                g_sink = live[0];
+              });
+            }),
+            1)
       << "0: the dump misses even the buffer; 2: the live copy on the secret "
          "stack was dumped";
 }
@@ -125,56 +145,43 @@ TEST_F(ProcessScanTest, CoreDumpDuringDoLeavesTheSecretStackOut) {
 // Without Do, the same pause shows the live secret in the dump twice.
 TEST_F(ProcessScanTest, CoreDumpWithoutDoContainsTheLiveSecret) {
   SKIP_IF_NO_SMALL_CORES();
-  ChildProcess child([](ChildChannel& ch) {
-    volatile uint8_t live[kSecretSize];
-    for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
-    ch.Send("holding");
-    ch.Receive();
-    g_sink = live[0];
-  });
-  ASSERT_TRUE(child.ok()) << child.error();
-  ASSERT_EQ(child.Receive().value_or(""), "holding");
-  const std::string core = Dump(child.pid());
-  ASSERT_GT(core.size(), 0u) << "gcore failed";
-  EXPECT_EQ(CopiesInCore(core), 2);
+  EXPECT_EQ(CopiesInDumpOfChild([](ChildChannel& ch) {
+              volatile uint8_t live[kSecretSize];
+              for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+              ch.Send("holding");
+              ch.Receive();
+              g_sink = live[0];
+            }),
+            2);
 }
 
 // A secret held in a live arena block (here allocated inside Do, as a TLS
 // library's key would be) is left out of the dump (MADV_DONTDUMP).
 TEST_F(ProcessScanTest, CoreDumpLeavesLiveArenaBlocksOut) {
   SKIP_IF_NO_SMALL_CORES();
-  ChildProcess child([](ChildChannel& ch) {
-    uint8_t* key = nullptr;
-    secret::Do([&] { key = static_cast<uint8_t*>(malloc(kSecretSize)); });
-    memcpy(key, TestSecret(), kSecretSize);
-    ch.Send(secret_is_arena_block(key) ? "holding" : "not in the arena");
-    ch.Receive();
-    g_sink = key[0];
-  });
-  ASSERT_TRUE(child.ok()) << child.error();
-  ASSERT_EQ(child.Receive().value_or(""), "holding");
-  ASSERT_FALSE(FindResidueInProcess(child.pid()).whole.empty())
-      << "the secret should be live in the child";
-  const std::string core = Dump(child.pid());
-  ASSERT_GT(core.size(), 0u) << "gcore failed";
-  EXPECT_EQ(CopiesInCore(core), 1) << "2: the arena block was dumped";
+  EXPECT_EQ(CopiesInDumpOfChild([](ChildChannel& ch) {
+              uint8_t* key = nullptr;
+              secret::Do([&] { key = static_cast<uint8_t*>(malloc(kSecretSize)); });
+              memcpy(key, TestSecret(), kSecretSize);
+              ch.Send(secret_is_arena_block(key) ? "holding" : "not in the arena");
+              ch.Receive();
+              g_sink = key[0];
+            }),
+            1)
+      << "2: the arena block was dumped";
 }
 
 // The same key in a plain malloc block is in the dump.
 TEST_F(ProcessScanTest, CoreDumpContainsLivePlainHeapBlocks) {
   SKIP_IF_NO_SMALL_CORES();
-  ChildProcess child([](ChildChannel& ch) {
-    uint8_t* key = static_cast<uint8_t*>(malloc(kSecretSize));
-    memcpy(key, TestSecret(), kSecretSize);
-    ch.Send("holding");
-    ch.Receive();
-    g_sink = key[0];
-  });
-  ASSERT_TRUE(child.ok()) << child.error();
-  ASSERT_EQ(child.Receive().value_or(""), "holding");
-  const std::string core = Dump(child.pid());
-  ASSERT_GT(core.size(), 0u) << "gcore failed";
-  EXPECT_EQ(CopiesInCore(core), 2);
+  EXPECT_EQ(CopiesInDumpOfChild([](ChildChannel& ch) {
+              uint8_t* key = static_cast<uint8_t*>(malloc(kSecretSize));
+              memcpy(key, TestSecret(), kSecretSize);
+              ch.Send("holding");
+              ch.Receive();
+              g_sink = key[0];
+            }),
+            2);
 }
 
 }  // namespace
