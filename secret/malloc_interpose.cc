@@ -32,10 +32,26 @@ void ZeroForeignBlock(const NextAllocator* next, void* p) {
   ZeroBlock(p, next->malloc_usable_size(p));
 }
 
+// AllocatorForNewBlock returns the allocator a new block should come from:
+// the next one, or nullptr for the arena (in secret mode, and inside the
+// first lookup of the next allocator, which may itself allocate).
+__attribute__((always_inline)) inline const NextAllocator* AllocatorForNewBlock() {
+  if (__builtin_expect(SecretModeOn(), 0)) return nullptr;
+  return NextAllocatorOrNull();
+}
+
+// ZeroAndFreeForeignBlock hands a block of the next allocator back to it,
+// zeroed first: it is freed or moved inside secret mode.
+void ZeroAndFreeForeignBlock(const NextAllocator* next, void* p) {
+  ZeroForeignBlock(next, p);
+  next->free(p);
+}
+
 }  // namespace
 }  // namespace internal
 }  // namespace secret
 
+using secret::internal::AllocatorForNewBlock;
 using secret::internal::ArenaAllocate;
 using secret::internal::ArenaFree;
 using secret::internal::ArenaReallocate;
@@ -48,8 +64,7 @@ using secret::internal::SecretModeOn;
 extern "C" {
 
 void* malloc(size_t size) {
-  if (__builtin_expect(SecretModeOn(), 0)) return ArenaAllocate(size, 16);
-  const NextAllocator* next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (__builtin_expect(next == nullptr, 0)) return ArenaAllocate(size, 16);
   return next->malloc(size);
 }
@@ -65,14 +80,14 @@ void free(void* p) {
   // foreign pointer then cannot be freed safely, so it is left alone.
   if (__builtin_expect(next == nullptr, 0)) return;
   if (__builtin_expect(SecretModeOn(), 0)) {
-    secret::internal::ZeroForeignBlock(next, p);
+    secret::internal::ZeroAndFreeForeignBlock(next, p);
+    return;
   }
   next->free(p);
 }
 
 void* calloc(size_t count, size_t size) {
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr) return next->calloc(count, size);
   size_t bytes = 0;
   if (__builtin_mul_overflow(count, size, &bytes)) {
@@ -100,8 +115,7 @@ void* realloc(void* p, size_t size) {
   // Inside secret mode the block moves into the arena, and the old one is
   // zeroed before the next allocator gets it back.
   if (size == 0) {
-    secret::internal::ZeroForeignBlock(next, p);
-    next->free(p);
+    secret::internal::ZeroAndFreeForeignBlock(next, p);
     return nullptr;
   }
   void* moved = ArenaAllocate(size, 16);
@@ -110,8 +124,7 @@ void* realloc(void* p, size_t size) {
                          ? next->malloc_usable_size(p)
                          : size;  // unknown: the caller vouches for `size`
   memcpy(moved, p, old < size ? old : size);
-  secret::internal::ZeroForeignBlock(next, p);
-  next->free(p);
+  secret::internal::ZeroAndFreeForeignBlock(next, p);
   return moved;
 }
 
@@ -129,8 +142,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
       alignment % sizeof(void*) != 0) {
     return EINVAL;
   }
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr && next->posix_memalign != nullptr) {
     return next->posix_memalign(out, alignment, size);
   }
@@ -144,8 +156,7 @@ int posix_memalign(void** out, size_t alignment, size_t size) {
 }
 
 void* aligned_alloc(size_t alignment, size_t size) {
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr) return next->aligned_alloc(alignment, size);
   if (!secret::internal::IsPowerOfTwo(alignment)) {
     errno = EINVAL;
@@ -155,8 +166,7 @@ void* aligned_alloc(size_t alignment, size_t size) {
 }
 
 void* memalign(size_t alignment, size_t size) {
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr) return next->memalign(alignment, size);
   // As glibc: an alignment that is not a power of two is rounded up.
   size_t rounded = 16;
@@ -169,15 +179,13 @@ void* memalign(size_t alignment, size_t size) {
 }
 
 void* valloc(size_t size) {
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr) return next->valloc(size);
   return ArenaAllocate(size, secret::internal::PageSize());
 }
 
 void* pvalloc(size_t size) {
-  const NextAllocator* next = nullptr;
-  if (__builtin_expect(!SecretModeOn(), 1)) next = NextAllocatorOrNull();
+  const NextAllocator* next = AllocatorForNewBlock();
   if (next != nullptr) return next->pvalloc(size);
   const size_t page = secret::internal::PageSize();
   size_t rounded = 0;
