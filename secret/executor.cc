@@ -38,11 +38,6 @@ uintptr_t StackPointer() {
   return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
 }
 
-bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
-  return (sp >= t.stack.guard_end && sp < t.stack.end) ||
-         (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
-}
-
 // EraseStackAfterCall zeroes what the last call left in [fence, top) and
 // feeds the depth it found to the predictor.
 void EraseStackAfterCall(ThreadState& t) {
@@ -53,13 +48,10 @@ void EraseStackAfterCall(ThreadState& t) {
     // whether fn reached the bottom chunk (then the zone grows), otherwise
     // it keeps its current estimate.
     const bool reached_bottom = secretmode_zero_small_range(s.fence, s.top) != 0;
-    const size_t recent = s.epoch_max_depth > s.previous_epoch_max_depth
-                              ? s.epoch_max_depth
-                              : s.previous_epoch_max_depth;
     t.bytes_inspected += zone;
     t.bytes_erased += zone;
     t.last_dirty_bytes = zone;
-    RecordDepth(&s, reached_bottom ? zone : recent, zone);
+    RecordDepth(&s, reached_bottom ? zone : RecentDepth(&s), zone);
     return;
   }
   const uintptr_t first_dirty = secretmode_erase_range(s.fence, s.top);
@@ -218,11 +210,7 @@ extern "C" void secretmode_rethrow(void) {
 }
 
 extern "C" int secret_enabled(void) {
-  const ThreadState& t = g_thread_state;
-  if (!t.active) return 0;
-  return secret::internal::OnSecretStacks(t, secret::internal::StackPointer())
-             ? 1
-             : 0;
+  return secret::internal::InSecretMode() ? 1 : 0;
 }
 
 extern "C" int secret_supported(void) { return 1; }

@@ -71,13 +71,19 @@ constexpr size_t kChunk = 64;
 // `zone` bytes needs (one system call or three). Not signal-safe.
 void GiveBackCommitted(SecretStack* stack, size_t zone);
 
+// RecentDepth is the predictor's estimate: the deepest dirt of the current
+// and the previous epoch.
+inline size_t RecentDepth(const SecretStack* s) {
+  return s->epoch_max_depth > s->previous_epoch_max_depth
+             ? s->epoch_max_depth
+             : s->previous_epoch_max_depth;
+}
+
 // PlanNextTop picks `stack->top` for the next call from the depths recent
 // calls dirtied; it gives committed memory back only when the zone fell far
 // below what is committed. Inline: it runs on every call.
 inline void PlanNextTop(SecretStack* s) {
-  const size_t recent = s->epoch_max_depth > s->previous_epoch_max_depth
-                            ? s->epoch_max_depth
-                            : s->previous_epoch_max_depth;
+  const size_t recent = RecentDepth(s);
   size_t zone = (recent + recent / 16 + kMinZoneSlack + kChunk - 1) &
                 ~(kChunk - 1);
   const size_t committed = s->end - s->fence;

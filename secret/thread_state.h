@@ -96,14 +96,20 @@ extern __thread ThreadState g_thread_state
 // CurrentThread returns the calling thread's state. Async-signal-safe.
 static inline ThreadState& CurrentThread() { return g_thread_state; }
 
-// InSecretMode is `secret_enabled()` inlined for the allocator's fast path:
-// a thread-local load when secret mode is off. Async-signal-safe.
+// OnSecretStacks is true when `sp` lies on `t`'s secret stack or secret
+// signal stack. Async-signal-safe.
+static inline bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
+  return (sp >= t.stack.guard_end && sp < t.stack.end) ||
+         (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
+}
+
+// InSecretMode is `secret_enabled()`: a thread-local load when secret mode
+// is off, inlined into the allocator's fast path. Async-signal-safe.
 static inline bool InSecretMode() {
   const ThreadState& t = g_thread_state;
   if (__builtin_expect(!t.active, 1)) return false;
-  const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  return (sp >= t.stack.guard_end && sp < t.stack.end) ||
-         (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
+  return OnSecretStacks(
+      t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 
 }  // namespace internal
