@@ -62,6 +62,7 @@
 #include "shim/openssl/memory_hooks.h"
 #include "tests/support/memory_scan.h"
 #include "tests/support/tls_keylog.h"
+#include "tests/support/tls_pair.h"
 
 extern char** environ;
 
@@ -76,10 +77,7 @@ const char* const kSuites[] = {
     "TLS_CHACHA20_POLY1305_SHA256",
 };
 
-constexpr char kHostName[] = "secretmode.test";
-
 // ---- The connection ----
-
 
 // Every key-log line of both peers, appended by the keylog callback. The
 // buffer is reserved up front so that appending never reallocates (which
@@ -98,259 +96,20 @@ void CollectKeyLogLine(const SSL*, const char* line) {
   g_key_log->push_back('\n');
 }
 
-// Owns everything of one connection; Free releases it in the order a
-// program would (SSL objects, then contexts, then the certificate).
-struct Connection {
-  EVP_PKEY* key = nullptr;
-  X509* cert = nullptr;
-  SSL_CTX* server_ctx = nullptr;
-  SSL_CTX* client_ctx = nullptr;
-  SSL* server = nullptr;
-  SSL* client = nullptr;
-  int fds[2] = {-1, -1};
-
-  void Free() {
-    SSL_free(client);
-    SSL_free(server);
-    SSL_CTX_free(client_ctx);
-    SSL_CTX_free(server_ctx);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    client = server = nullptr;
-    client_ctx = server_ctx = nullptr;
-    cert = nullptr;
-    key = nullptr;
-    for (int& fd : fds) {
-      if (fd >= 0) close(fd);
-      fd = -1;
-    }
-  }
-  ~Connection() { Free(); }
-};
-
-// A self-signed P-256 certificate for kHostName.
-bool MakeCertificate(Connection* c, std::string* error) {
-  c->key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  c->cert = X509_new();
-  if (c->key == nullptr || c->cert == nullptr) {
-    *error = "key generation: " + OpenSslErrors();
-    return false;
-  }
-  X509_NAME* name = X509_get_subject_name(c->cert);
-  const bool ok =
-      X509_set_version(c->cert, X509_VERSION_3) == 1 &&
-      ASN1_INTEGER_set(X509_get_serialNumber(c->cert), 1) == 1 &&
-      X509_gmtime_adj(X509_getm_notBefore(c->cert), -60) != nullptr &&
-      X509_gmtime_adj(X509_getm_notAfter(c->cert), 3600) != nullptr &&
-      X509_NAME_add_entry_by_txt(
-          name, "CN", MBSTRING_ASC,
-          reinterpret_cast<const unsigned char*>(kHostName), -1, -1, 0) == 1 &&
-      X509_set_issuer_name(c->cert, name) == 1 &&
-      X509_set_pubkey(c->cert, c->key) == 1 &&
-      X509_sign(c->cert, c->key, EVP_sha256()) > 0;
-  if (!ok) *error = "certificate: " + OpenSslErrors();
-  return ok;
-}
-
-SSL_CTX* NewContext(const SSL_METHOD* method, const char* suite,
-                    std::string* error) {
-  SSL_CTX* ctx = SSL_CTX_new(method);
-  if (ctx == nullptr ||
-      SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_ciphersuites(ctx, suite) != 1) {
-    *error = std::string("SSL_CTX setup for ") + suite + ": " + OpenSslErrors();
-    SSL_CTX_free(ctx);
-    return nullptr;
-  }
-  SSL_CTX_set_keylog_callback(ctx, CollectKeyLogLine);
-  return ctx;
-}
-
-bool Retryable(SSL* ssl, int ret) {
-  const int e = SSL_get_error(ssl, ret);
-  return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
-}
-
-std::string SslFailure(const char* what, SSL* ssl, int ret) {
-  return std::string(what) + " failed: SSL_get_error " +
-         std::to_string(SSL_get_error(ssl, ret)) + ", " + OpenSslErrors();
-}
-
-bool Handshake(Connection* c, std::string* error) {
-  bool client_done = false, server_done = false;
-  for (int round = 0; round < 1000 && !(client_done && server_done); ++round) {
-    if (!client_done) {
-      const int r = SSL_do_handshake(c->client);
-      client_done = r == 1;
-      if (r != 1 && !Retryable(c->client, r)) {
-        *error = SslFailure("client SSL_do_handshake", c->client, r);
-        return false;
-      }
-    }
-    if (!server_done) {
-      const int r = SSL_do_handshake(c->server);
-      server_done = r == 1;
-      if (r != 1 && !Retryable(c->server, r)) {
-        *error = SslFailure("server SSL_do_handshake", c->server, r);
-        return false;
-      }
-    }
-  }
-  if (!(client_done && server_done)) {
-    *error = "handshake did not complete";
-    return false;
-  }
-  return true;
-}
-
-// Sends `data` from one peer to the other, alternating non-blocking writes
-// and reads, and checks it arrived intact.
-bool Transfer(SSL* from, SSL* to, const std::string& data, const char* what,
-              std::string* error) {
-  size_t written = 0;
-  std::string received;
-  received.reserve(data.size());
-  char buf[16384];
-  for (int round = 0; round < 100000 && received.size() < data.size();
-       ++round) {
-    if (written < data.size()) {
-      // After WANT_WRITE the same buffer and length are retried, as
-      // SSL_write requires.
-      const int len =
-          static_cast<int>(std::min<size_t>(data.size() - written, 16384));
-      const int n = SSL_write(from, data.data() + written, len);
-      if (n > 0) {
-        written += static_cast<size_t>(n);
-      } else if (!Retryable(from, n)) {
-        *error = SslFailure((std::string(what) + " SSL_write").c_str(), from, n);
-        return false;
-      }
-    }
-    const int n = SSL_read(to, buf, sizeof(buf));
-    if (n > 0) {
-      received.append(buf, static_cast<size_t>(n));
-    } else if (!Retryable(to, n)) {
-      *error = SslFailure((std::string(what) + " SSL_read").c_str(), to, n);
-      return false;
-    }
-  }
-  if (received != data) {
-    *error = std::string(what) + ": received " +
-             std::to_string(received.size()) + " bytes, not the " +
-             std::to_string(data.size()) + " sent";
-    return false;
-  }
-  return true;
-}
-
-bool Shutdown(Connection* c, std::string* error) {
-  int client = 0, server = 0;
-  for (int round = 0; round < 1000 && (client != 1 || server != 1); ++round) {
-    if (client != 1) {
-      client = SSL_shutdown(c->client);
-      if (client < 0 && !Retryable(c->client, client)) {
-        *error = SslFailure("client SSL_shutdown", c->client, client);
-        return false;
-      }
-    }
-    if (server != 1) {
-      server = SSL_shutdown(c->server);
-      if (server < 0 && !Retryable(c->server, server)) {
-        *error = SslFailure("server SSL_shutdown", c->server, server);
-        return false;
-      }
-    }
-  }
-  if (client != 1 || server != 1) {
-    *error = "close_notify exchange did not complete";
-    return false;
-  }
-  return true;
-}
-
-// Runs one TLS 1.3 connection with `suite` over a non-blocking socketpair:
-// handshake (the client verifies the server's certificate), data both ways,
-// close_notify both ways, then frees everything. Both peers' key-log lines
-// are appended to *key_log.
+// Runs one TLS 1.3 connection with `suite` between two in-process peers
+// (tests/support/tls_pair.h: handshake with certificate verification, data
+// both ways, close_notify, then everything freed). Both peers' key-log
+// lines are appended to *key_log.
 bool RunConnection(const char* suite, std::string* key_log,
                    std::string* error) {
-  ERR_clear_error();
-  Connection c;
-  if (!MakeCertificate(&c, error)) return false;
-  c.server_ctx = NewContext(TLS_server_method(), suite, error);
-  if (c.server_ctx == nullptr) return false;
-  c.client_ctx = NewContext(TLS_client_method(), suite, error);
-  if (c.client_ctx == nullptr) return false;
-  if (SSL_CTX_use_certificate(c.server_ctx, c.cert) != 1 ||
-      SSL_CTX_use_PrivateKey(c.server_ctx, c.key) != 1 ||
-      SSL_CTX_check_private_key(c.server_ctx) != 1 ||
-      X509_STORE_add_cert(SSL_CTX_get_cert_store(c.client_ctx), c.cert) != 1) {
-    *error = "certificate setup: " + OpenSslErrors();
-    return false;
-  }
-  SSL_CTX_set_verify(c.client_ctx, SSL_VERIFY_PEER, nullptr);
-
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, c.fds) != 0) {
-    *error = std::string("socketpair: ") + strerror(errno);
-    return false;
-  }
-  for (int fd : c.fds) {
-    const int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
-      *error = std::string("O_NONBLOCK: ") + strerror(errno);
-      return false;
-    }
-  }
-  c.server = SSL_new(c.server_ctx);
-  c.client = SSL_new(c.client_ctx);
-  if (c.server == nullptr || c.client == nullptr ||
-      SSL_set_fd(c.server, c.fds[0]) != 1 ||
-      SSL_set_fd(c.client, c.fds[1]) != 1 ||
-      SSL_set_tlsext_host_name(c.client, kHostName) != 1 ||
-      SSL_set1_host(c.client, kHostName) != 1) {
-    *error = "SSL setup: " + OpenSslErrors();
-    return false;
-  }
-  SSL_set_accept_state(c.server);
-  SSL_set_connect_state(c.client);
-
   std::string log;
   log.reserve(kKeyLogCapacity);
   g_key_log = &log;
-  bool ok = Handshake(&c, error);
-  if (ok && SSL_get_verify_result(c.client) != X509_V_OK) {
-    *error = std::string("certificate verification: ") +
-             X509_verify_cert_error_string(SSL_get_verify_result(c.client));
-    ok = false;
-  }
-  if (ok) {
-    const char* got = SSL_CIPHER_get_name(SSL_get_current_cipher(c.client));
-    if (SSL_version(c.client) != TLS1_3_VERSION || got == nullptr ||
-        strcmp(got, suite) != 0) {
-      *error = std::string("negotiated ") + SSL_get_version(c.client) + " " +
-               (got ? got : "(none)") + ", expected TLSv1.3 " + suite;
-      ok = false;
-    }
-  }
-  // Small messages and a payload of several records, both ways.
-  std::string payload(100000, '\0');
-  for (size_t i = 0; i < payload.size(); ++i) {
-    payload[i] = static_cast<char>('a' + i % 26);
-  }
-  ok = ok &&
-       Transfer(c.client, c.server, "hello from the client", "client->server",
-                error) &&
-       Transfer(c.server, c.client, "hello from the server", "server->client",
-                error) &&
-       Transfer(c.client, c.server, payload, "client->server payload",
-                error) &&
-       Transfer(c.server, c.client, payload, "server->client payload",
-                error) &&
-       Shutdown(&c, error);
-  c.Free();
+  TlsPairOptions options;
+  options.suite = suite;
+  options.keylog = CollectKeyLogLine;
+  const bool ok = RunTlsPair(options, /*payload_bytes=*/100000, error);
   g_key_log = nullptr;
-  ERR_clear_error();
   key_log->append(log);
   OPENSSL_cleanse(&log[0], log.capacity());
   return ok;

@@ -20,9 +20,13 @@
 #include <openssl/dh.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/kdf.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "secret/secret_c.h"
 #include "shim/openssl/shim_levels.h"
@@ -68,28 +72,35 @@ void RunInSecretMode(Call& call) {
 using secret_shim::kLibcrypto;
 using secret_shim::kLibssl;
 
-#define SECRETMODE_ENTRY(level, category, ret, name, params, args, why)   \
-  extern "C" ret name params {                                           \
-    static std::atomic<void*> next;                                      \
-    using Fn = ret(*) params;                                            \
-    const Fn fn = secret_shim::Next<Fn>(next, #name);                    \
-    if (!secret_shim::ShouldWrap(level) || secret_enabled()) return fn args; \
-    secret_shim::CountWrappedCall(level);                                \
-    ret result{};                                                        \
-    auto call = [&] { result = fn args; };                               \
-    secret_shim::RunInSecretMode(call);                                  \
-    return result;                                                       \
+// Each wrapper: find the next definition; count the call if counting is on;
+// run it directly when its level is off or secret mode is already active
+// (a nested call), else inside secret_do.
+#define SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)              \
+  static std::atomic<void*> next;                                         \
+  using Fn = ret(*) params;                                               \
+  const Fn fn = secret_shim::Next<Fn>(next, #name);                       \
+  const bool outermost =                                                  \
+      secret_shim::ShouldWrap(level) && !secret_enabled();                \
+  if (__builtin_expect(secret_shim::CountingOn(), 0)) {                   \
+    secret_shim::CountCall(secret_shim::kEntry_##name, outermost);        \
   }
 
-#define SECRETMODE_ENTRY_VOID(level, category, name, params, args, why)   \
-  extern "C" void name params {                                          \
-    static std::atomic<void*> next;                                      \
-    using Fn = void(*) params;                                           \
-    const Fn fn = secret_shim::Next<Fn>(next, #name);                    \
-    if (!secret_shim::ShouldWrap(level) || secret_enabled()) return fn args; \
-    secret_shim::CountWrappedCall(level);                                \
-    auto call = [&] { fn args; };                                        \
-    secret_shim::RunInSecretMode(call);                                  \
+#define SECRETMODE_ENTRY(level, category, ret, name, params, args, why) \
+  extern "C" ret name params {                                         \
+    SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)              \
+    if (!outermost) return fn args;                                    \
+    ret result{};                                                      \
+    auto call = [&] { result = fn args; };                             \
+    secret_shim::RunInSecretMode(call);                                \
+    return result;                                                     \
+  }
+
+#define SECRETMODE_ENTRY_VOID(level, category, name, params, args, why) \
+  extern "C" void name params {                                        \
+    SECRETMODE_WRAPPER_PROLOGUE(level, void, name, params)             \
+    if (!outermost) return fn args;                                    \
+    auto call = [&] { fn args; };                                      \
+    secret_shim::RunInSecretMode(call);                                \
   }
 
 #include "shim/entry_points.inc"

@@ -1,22 +1,25 @@
-// shim_levels.cc: see shim_levels.h.
+// shim_levels.cc: which levels the wrappers run in secret mode (see
+// shim_levels.h and secret_shim.h).
 
 #include "shim/openssl/shim_levels.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <atomic>
 
-#include "shim/openssl/memory_hooks.h"
+#include "shim/openssl/secret_shim.h"
 
 namespace secret_shim {
 namespace {
 
-std::atomic<int> g_levels{-1};
-std::atomic<uint64_t> g_calls[3];
+constexpr int kUnread = -1;
+std::atomic<int> g_levels{kUnread};
 std::atomic<bool> g_reported_unprotected{false};
 
+// ParseLevels returns the level bits `text` names, or -1.
 int ParseLevels(const char* text) {
   if (strcmp(text, "none") == 0) return 0;
   int levels = 0;
@@ -34,12 +37,12 @@ int ParseLevels(const char* text) {
     p += len;
     if (*p == ',') ++p;
   }
-  return levels;
+  return levels == 0 ? -1 : levels;
 }
 
 int Levels() {
   int levels = g_levels.load(std::memory_order_relaxed);
-  if (__builtin_expect(levels >= 0, 1)) return levels;
+  if (__builtin_expect(levels != kUnread, 1)) return levels;
   levels = kLibssl | kLibcrypto;
   const char* text = getenv("SECRETMODE_SHIM_LEVELS");
   if (text != nullptr) {
@@ -53,35 +56,19 @@ int Levels() {
       levels = parsed;
     }
   }
-  g_levels.store(levels, std::memory_order_relaxed);
-  return levels;
-}
-
-unsigned Index(unsigned level) { return level == kLibssl ? 1 : 2; }
-
-__attribute__((destructor)) void ReportAtExit() {
-  const char* report = getenv("SECRETMODE_SHIM_REPORT");
-  if (report == nullptr || strcmp(report, "1") != 0) return;
-  fprintf(stderr, "secretmode: shim wrapped %llu libssl and %llu libcrypto calls\n",
-          static_cast<unsigned long long>(WrappedCalls(kLibssl)),
-          static_cast<unsigned long long>(WrappedCalls(kLibcrypto)));
-  if (secret_openssl_loaded()) {
-    fprintf(stderr, "secretmode: OpenSSL's heap %s\n",
-            secret_openssl_arena_active() ? "is in the secret arena"
-                                          : "is NOT in the secret arena");
+  // A concurrent secret_shim_set_levels wins over the environment.
+  int expected = kUnread;
+  if (!g_levels.compare_exchange_strong(expected, levels,
+                                        std::memory_order_relaxed)) {
+    levels = expected;
   }
+  return levels;
 }
 
 }  // namespace
 
-bool ShouldWrap(unsigned level) { return (Levels() & static_cast<int>(level)) != 0; }
-
-void CountWrappedCall(unsigned level) {
-  g_calls[Index(level)].fetch_add(1, std::memory_order_relaxed);
-}
-
-uint64_t WrappedCalls(unsigned level) {
-  return g_calls[Index(level)].load(std::memory_order_relaxed);
+bool ShouldWrap(unsigned level) {
+  return (Levels() & static_cast<int>(level)) != 0;
 }
 
 void ReportUnprotectedCall(int err) {
@@ -93,3 +80,24 @@ void ReportUnprotectedCall(int err) {
 }
 
 }  // namespace secret_shim
+
+extern "C" int secret_shim_set_levels(const char* levels) {
+  if (levels == nullptr) return EINVAL;
+  const int parsed = secret_shim::ParseLevels(levels);
+  if (parsed < 0) return EINVAL;
+  secret_shim::g_levels.store(parsed, std::memory_order_relaxed);
+  return 0;
+}
+
+extern "C" const char* secret_shim_levels(void) {
+  switch (secret_shim::Levels()) {
+    case 0:
+      return "none";
+    case secret_shim::kLibssl:
+      return "libssl";
+    case secret_shim::kLibcrypto:
+      return "libcrypto";
+    default:
+      return "libssl,libcrypto";
+  }
+}

@@ -1,15 +1,15 @@
-// shim_levels.h: which levels of shim/entry_points.inc the OpenSSL shim
-// wraps, and its counts of wrapped calls.
-//
-// SECRETMODE_SHIM_LEVELS chooses the levels: "libssl,libcrypto" (the
-// default), "libssl", "libcrypto" or "none". SECRETMODE_SHIM_REPORT=1 prints
-// the counts, and whether OpenSSL's heap is in the secret arena, to stderr
-// when the process exits.
+// shim_levels.h: the OpenSSL shim's internal state that every wrapper
+// consults: which levels of shim/entry_points.inc run in secret mode
+// (SECRETMODE_SHIM_LEVELS, secret_shim_set_levels) and the per-entry-point
+// counts (on when SECRETMODE_SHIM_REPORT is set, or by
+// secret_shim_set_counting). The public API is in secret_shim.h.
 
 #ifndef SECRETMODE_SHIM_OPENSSL_SHIM_LEVELS_H_
 #define SECRETMODE_SHIM_OPENSSL_SHIM_LEVELS_H_
 
 #include <stdint.h>
+
+#include "shim/openssl/entry_index.h"
 
 namespace secret_shim {
 
@@ -19,14 +19,16 @@ enum Level : unsigned {
 };
 
 // ShouldWrap returns whether wrappers of `level` run their function inside
-// secret_do. Reads the environment once; thread-safe.
+// secret_do. Reads the environment at its first call; thread-safe.
 bool ShouldWrap(unsigned level);
 
-// CountWrappedCall counts one outermost wrapped call of `level`.
-void CountWrappedCall(unsigned level);
+// CountingOn returns whether wrappers count their calls. Reads the
+// environment at its first call; thread-safe.
+bool CountingOn();
 
-// WrappedCalls returns the calls counted for `level` so far.
-uint64_t WrappedCalls(unsigned level);
+// CountCall counts one call of `entry` that reached its wrapper, and whether
+// it was the outermost one (the call that switched to secret mode).
+void CountCall(EntryIndex entry, bool outermost);
 
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
 // secret mode because secret_do failed with `err`.

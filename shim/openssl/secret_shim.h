@@ -1,0 +1,66 @@
+/* secret_shim.h: controls and statistics of the OpenSSL shim
+ * (//shim/openssl:shim, or libsecretmode_openssl.so preloaded).
+ *
+ * The shim wraps the entry points listed in shim/entry_points.inc: each
+ * wrapper runs OpenSSL's function inside `secret_do` (only the outermost
+ * wrapped call on a thread switches stacks; calls OpenSSL makes to other
+ * wrapped functions run directly inside it) and returns its result, its
+ * out-parameters and its error queue unchanged. A program that preloads the
+ * shim can reach these functions with `dlsym(RTLD_DEFAULT, ...)`. */
+
+#ifndef SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_
+#define SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* secret_shim_set_levels chooses which entry points run in secret mode:
+ * `levels` is "libssl,libcrypto" (the default), "libssl", "libcrypto" or
+ * "none", as in the `SECRETMODE_SHIM_LEVELS` environment variable, which it
+ * overrides. It returns 0, or EINVAL for any other text (the levels are then
+ * unchanged). Calls that start afterwards see the new levels; calls already
+ * running are unaffected. Thread-safe and async-signal-safe.
+ *
+ * WARNING: "none" turns all protection off, and "libcrypto" alone leaves
+ * libssl's own frames (which hold traffic keys in OpenSSL 3) unprotected. */
+int secret_shim_set_levels(const char* levels);
+
+/* secret_shim_levels returns the levels in effect as a static string in the
+ * form `secret_shim_set_levels` accepts. Thread-safe. */
+const char* secret_shim_levels(void);
+
+/* secret_shim_call_count is one entry point's counts. */
+typedef struct secret_shim_call_count {
+  const char* name;      /* the function, e.g. "SSL_read" */
+  const char* level;     /* "libssl" or "libcrypto" */
+  const char* category;  /* "handshake", "record", "kdf", ... */
+  uint64_t calls;        /* calls that reached the wrapper */
+  uint64_t outermost;    /* of those, calls that switched to secret mode */
+} secret_shim_call_count;
+
+/* secret_shim_set_counting turns per-entry-point counting on (`on` != 0) or
+ * off; it is off unless `SECRETMODE_SHIM_REPORT` is set, so that wrapped
+ * calls on many threads never write a shared counter. Thread-safe and
+ * async-signal-safe. */
+void secret_shim_set_counting(int on);
+
+/* secret_shim_get_call_counts copies the counts of the first `capacity`
+ * entry points into `out` (caller-owned; may be NULL when `capacity` is 0)
+ * in the order of shim/entry_points.inc, and returns the number of entry
+ * points, which may exceed `capacity`. The strings are static. Thread-safe;
+ * counts of calls running concurrently may or may not be included. */
+size_t secret_shim_get_call_counts(secret_shim_call_count* out,
+                                   size_t capacity);
+
+/* secret_shim_reset_call_counts sets every count to zero. Thread-safe. */
+void secret_shim_reset_call_counts(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_ */
