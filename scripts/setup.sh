@@ -22,9 +22,12 @@ PACKAGES=(
   # Debugging and dynamic analysis:
   gdb
   valgrind            # also /usr/include/valgrind/valgrind.h
-  # TLS libraries:
+  # TLS libraries, and unmodified OpenSSL programs the shim is preloaded into:
   openssl
   libssl-dev
+  curl
+  nginx-light         # its service is never started (see policy-rc.d below)
+  python3             # loads libssl with dlopen (the ssl module)
   # Baselines for the allocator benchmark (sodium_malloc):
   libsodium-dev
 )
@@ -59,7 +62,18 @@ else
   log "apt-get update"
   run_apt update
   log "apt-get install ${missing[*]}"
+  # Packages with services (nginx) must not start them: tests run their own
+  # instances on loopback ports. policy-rc.d says so to the maintainer scripts.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\n# secretmode setup: start no services while installing\nexit 101\n' |
+      $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    own_policy=1
+  fi
   run_apt install -y "${missing[@]}"
+  if [[ -n "$own_policy" ]]; then $SUDO rm -f "$policy"; fi
   log "installed ${#missing[@]} package(s)"
 fi
 
@@ -67,7 +81,8 @@ fi
 for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/platforms \
             /usr/include/gtest/gtest.h /usr/include/gmock/gmock.h \
             /usr/include/benchmark/benchmark.h /usr/include/valgrind/valgrind.h \
-            /usr/include/openssl/ssl.h /usr/include/sodium.h; do
+            /usr/include/openssl/ssl.h /usr/include/sodium.h \
+            /usr/bin/curl /usr/sbin/nginx /usr/bin/python3; do
   [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
 done
 log "ok"

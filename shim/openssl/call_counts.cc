@@ -41,12 +41,22 @@ constexpr int kUnread = -1;
 std::atomic<int> g_counting{kUnread};
 
 // ReportLevel returns 0 (no report), 1 (totals) or 2 (totals and every
-// entry point called) from SECRETMODE_SHIM_REPORT.
+// entry point called) from SECRETMODE_SHIM_REPORT, read once.
 int ReportLevel() {
-  const char* report = getenv("SECRETMODE_SHIM_REPORT");
-  if (report == nullptr) return 0;
-  if (strcmp(report, "2") == 0) return 2;
-  return strcmp(report, "1") == 0 ? 1 : 0;
+  static const int level = [] {
+    const char* report = getenv("SECRETMODE_SHIM_REPORT");
+    if (report == nullptr) return 0;
+    if (strcmp(report, "2") == 0) return 2;
+    return strcmp(report, "1") == 0 ? 1 : 0;
+  }();
+  return level;
+}
+
+// Servers such as nginx scrub the environment of the workers they fork: the
+// settings are read here, in the process that loaded the shim, and inherited.
+__attribute__((constructor)) void ReadReportSettingAtStartup() {
+  ReportLevel();
+  CountingOn();
 }
 
 const char* LevelName(unsigned level) {

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "secret/secret_c.h"
+#include "shim/openssl/openssl_symbols.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ using GetMemFunctions = void (*)(CRYPTO_malloc_fn*, CRYPTO_realloc_fn*,
 
 GetMemFunctions FindGet() {
   return reinterpret_cast<GetMemFunctions>(
-      dlsym(RTLD_DEFAULT, "CRYPTO_get_mem_functions"));
+      secret_shim::FindOpenSslFunction("CRYPTO_get_mem_functions"));
 }
 
 }  // namespace
@@ -57,7 +58,7 @@ extern "C" int secret_openssl_arena_active(void) {
 
 extern "C" int secret_openssl_use_arena(void) {
   const SetMemFunctions set = reinterpret_cast<SetMemFunctions>(
-      dlsym(RTLD_DEFAULT, "CRYPTO_set_mem_functions"));
+      secret_shim::FindOpenSslFunction("CRYPTO_set_mem_functions"));
   if (set == nullptr) return ENOENT;  // OpenSSL is not loaded
   if (secret_openssl_arena_active()) return 0;
   if (set(ArenaMalloc, ArenaRealloc, ArenaFree) == 1) return 0;

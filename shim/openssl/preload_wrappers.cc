@@ -29,6 +29,7 @@
 #include <openssl/x509.h>
 
 #include "secret/secret_c.h"
+#include "shim/openssl/openssl_symbols.h"
 #include "shim/openssl/shim_levels.h"
 
 namespace secret_shim {
@@ -36,19 +37,21 @@ namespace {
 
 [[noreturn]] void DieMissing(const char* name) {
   fprintf(stderr,
-          "secretmode: %s is called but no library after the shim defines "
-          "it\n",
+          "secretmode: %s is called but no loaded library besides the "
+          "shim defines it\n",
           name);
   abort();
 }
 
-// Next returns the next definition of `name`, looked up once.
+// Next returns the definition of `name` the wrapper forwards to, looked up
+// once.
 template <typename Fn>
 Fn Next(std::atomic<void*>& slot, const char* name) {
   void* fn = slot.load(std::memory_order_acquire);
   if (__builtin_expect(fn == nullptr, 0)) {
-    fn = dlsym(RTLD_NEXT, name);
+    fn = FindNextDefinition(name);
     if (fn == nullptr) DieMissing(name);
+    CheckHeapOnce();
     slot.store(fn, std::memory_order_release);
   }
   return reinterpret_cast<Fn>(fn);

@@ -10,6 +10,8 @@
 
 #include <atomic>
 
+#include "secret/secret_c.h"
+#include "shim/openssl/memory_hooks.h"
 #include "shim/openssl/secret_shim.h"
 
 namespace secret_shim {
@@ -18,6 +20,7 @@ namespace {
 constexpr int kUnread = -1;
 std::atomic<int> g_levels{kUnread};
 std::atomic<bool> g_reported_unprotected{false};
+std::atomic<bool> g_heap_checked{false};
 
 // ParseLevels returns the level bits `text` names, or -1.
 int ParseLevels(const char* text) {
@@ -65,10 +68,30 @@ int Levels() {
   return levels;
 }
 
+// Servers such as nginx scrub the environment of the workers they fork: the
+// levels and secretmode's own settings (stack and arena sizes, locking) are
+// read here, in the process that loaded the shim, and inherited.
+__attribute__((constructor)) void ReadSettingsAtStartup() {
+  Levels();
+  secret_config config;
+  secret_get_config(&config);
+}
+
 }  // namespace
 
 bool ShouldWrap(unsigned level) {
   return (Levels() & static_cast<int>(level)) != 0;
+}
+
+void CheckHeapOnce() {
+  if (g_heap_checked.exchange(true)) return;
+  if (secret_openssl_arena_active()) return;
+  fprintf(stderr,
+          "secretmode: OpenSSL's heap is NOT in the secret arena: libcrypto "
+          "was loaded after the shim started (dlopen) and had allocated "
+          "already, so freed OpenSSL memory is not zeroed. Its entry points "
+          "still run in secret mode. Preload or link the shim with a program "
+          "that links libcrypto to cover the heap.\n");
 }
 
 void ReportUnprotectedCall(int err) {

@@ -30,6 +30,12 @@ bool CountingOn();
 // it was the outermost one (the call that switched to secret mode).
 void CountCall(EntryIndex entry, bool outermost);
 
+// CheckHeapOnce says once on stderr, at the first wrapped call, when
+// OpenSSL's heap is not in the secret arena: libcrypto was loaded after the
+// shim's constructor ran (dlopen, as Python's ssl module does) and had
+// allocated before a hook could be set. The wrappers still work.
+void CheckHeapOnce();
+
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
 // secret mode because secret_do failed with `err`.
 void ReportUnprotectedCall(int err);
