@@ -111,7 +111,15 @@ bool TlsPair::Open(const TlsPairOptions& options, std::string* error) {
     return false;
   }
   SSL_CTX_set_verify(client_ctx_, SSL_VERIFY_PEER, nullptr);
+  return Connect(error);
+}
 
+bool TlsPair::Reconnect(std::string* error) {
+  FreeConnection();
+  return Connect(error);
+}
+
+bool TlsPair::Connect(std::string* error) {
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds_) != 0) {
     *error = std::string("socketpair: ") + strerror(errno);
     return false;
@@ -244,21 +252,25 @@ bool TlsPair::Shutdown(std::string* error) {
   return true;
 }
 
-void TlsPair::Free() {
+void TlsPair::FreeConnection() {
   SSL_free(client_);
   SSL_free(server_);
-  SSL_CTX_free(client_ctx_);
-  SSL_CTX_free(server_ctx_);
-  X509_free(cert_);
-  EVP_PKEY_free(key_);
   client_ = server_ = nullptr;
-  client_ctx_ = server_ctx_ = nullptr;
-  cert_ = nullptr;
-  key_ = nullptr;
   for (int& fd : fds_) {
     if (fd >= 0) close(fd);
     fd = -1;
   }
+}
+
+void TlsPair::Free() {
+  FreeConnection();
+  SSL_CTX_free(client_ctx_);
+  SSL_CTX_free(server_ctx_);
+  X509_free(cert_);
+  EVP_PKEY_free(key_);
+  client_ctx_ = server_ctx_ = nullptr;
+  cert_ = nullptr;
+  key_ = nullptr;
 }
 
 bool RunTlsPair(const TlsPairOptions& options, size_t payload_bytes,

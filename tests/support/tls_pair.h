@@ -41,6 +41,11 @@ class TlsPair {
   // objects (the client sends SNI and checks the host name).
   bool Open(const TlsPairOptions& options, std::string* error);
 
+  // Reconnect frees the SSL objects and sockets and makes new ones with the
+  // same contexts (certificate, settings, session cache), ready for a new
+  // Handshake.
+  bool Reconnect(std::string* error);
+
   // Handshake drives both peers until both finish, then checks the
   // negotiated version and suite against the options.
   bool Handshake(std::string* error);
@@ -53,8 +58,8 @@ class TlsPair {
   // Shutdown exchanges close_notify both ways.
   bool Shutdown(std::string* error);
 
-  // Free releases the SSL objects, then the contexts, then the certificate,
-  // then the sockets. Idempotent.
+  // Free releases the SSL objects and the sockets, then the contexts, then
+  // the certificate. Idempotent.
   void Free();
 
   SSL* client() const { return client_; }
@@ -62,6 +67,8 @@ class TlsPair {
 
  private:
   SSL_CTX* NewContext(const SSL_METHOD* method, std::string* error);
+  bool Connect(std::string* error);
+  void FreeConnection();
 
   TlsPairOptions options_;
   EVP_PKEY* key_ = nullptr;
