@@ -3,6 +3,10 @@
 //
 //   BM_DirectCall_Empty          empty noinline function through a pointer
 //   BM_Do_Empty, BM_CApi_Empty   the same empty function inside secret mode
+//   BM_Floor_Empty               the same through secretmode_bench_floor
+//                                (switch_floor_x86_64.S): only the stack
+//                                switch, register clearing, signal-stack check
+//                                and a 128-byte zero that any secret_do needs
 //   BM_Direct_Dirty/N            f writes N non-zero bytes to its stack
 //   BM_Do_Dirty/N                the same f inside secret::Do
 //   BM_Memset/N                  memset(0) of N bytes: the erase baseline
@@ -176,6 +180,25 @@ void DoEmptyLoop(benchmark::State& state) {
 
 void BM_Do_Empty(benchmark::State& state) { DoEmptyLoop(state); }
 BENCHMARK(BM_Do_Empty);
+
+#if defined(__x86_64__)
+extern "C" void secretmode_bench_floor(void (*fn)(void*), void* arg,
+                                       void* stack_top, void* signal_stack_top);
+
+void BM_Floor_Empty(benchmark::State& state) {
+  // Two 64-byte aligned buffers stand for the secret stack and the secret
+  // signal stack.
+  alignas(64) static uint8_t stack[64 * 1024];
+  alignas(64) static uint8_t signal_stack[4096];
+  void (*fn)(void*) = EmptyC;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(fn);
+    secretmode_bench_floor(fn, nullptr, stack + sizeof(stack),
+                           signal_stack + sizeof(signal_stack));
+  }
+}
+BENCHMARK(BM_Floor_Empty);
+#endif
 
 void BM_CApi_Empty(benchmark::State& state) {
   if (!CheckSupported(state)) return;

@@ -150,10 +150,24 @@ struct SecretStackTops {
   uintptr_t signal_stack;
 };
 
-extern "C" SecretStackTops secretmode_enter(void) {
-  ThreadState& t = g_thread_state;
+namespace {
+
+// StartCall plans where fn starts and marks the call active.
+inline SecretStackTops StartCall(ThreadState& t) {
+  secret::internal::PlanNextTop(&t.stack);
+  t.active = 1;
+  ++t.calls;
+  secret::internal::FiberLeaving(t);
+  return {t.stack.top, t.signal_stack.hi};
+}
+
+// EnterSlowly is secretmode_enter's rare cases, kept out of line so that the
+// common one needs no stack frame: a nested call, a call after one that fn
+// left by longjmp, and a thread's first call.
+__attribute__((noinline)) SecretStackTops EnterSlowly(ThreadState& t,
+                                                      uintptr_t sp) {
   if (t.active) {
-    if (secret::internal::OnSecretStacks(t, secret::internal::StackPointer())) {
+    if (secret::internal::OnSecretStacks(t, sp)) {
       return {0, 0};  // nested: fn runs where we are
     }
     secret::internal::RecoverAbandonedCall(t);
@@ -162,11 +176,17 @@ extern "C" SecretStackTops secretmode_enter(void) {
     const int err = secret::internal::SetUpThread(t);
     if (err != 0) return {static_cast<uintptr_t>(err), 0};
   }
-  secret::internal::PlanNextTop(&t.stack);
-  t.active = 1;
-  ++t.calls;
-  secret::internal::FiberLeaving(t);
-  return {t.stack.top, t.signal_stack.hi};
+  return StartCall(t);
+}
+
+}  // namespace
+
+extern "C" SecretStackTops secretmode_enter(void) {
+  ThreadState& t = g_thread_state;
+  if (__builtin_expect(t.active || !t.has_stacks, 0)) {
+    return EnterSlowly(t, secret::internal::StackPointer());
+  }
+  return StartCall(t);
 }
 
 extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {

@@ -122,22 +122,31 @@ secretmode_erase_range:
 // loads of a scan cannot be forwarded from them. This zeroes all of [lo, hi)
 // without reading it, except the lowest 64-byte chunk, which fn has usually
 // not touched: it returns non-zero when that chunk was dirty (fn went to the
-// bottom of the zone, so the predictor must widen it).
+// bottom of the zone, so the predictor must widen it). Clobbers rcx.
 	.globl	secretmode_zero_small_range
 	.type	secretmode_zero_small_range, @function
 	.p2align 4
 secretmode_zero_small_range:
 	.cfi_startproc
 	// rdi = lo, rsi = hi (both 64-byte aligned, lo < hi).
+	// eax = whether the lowest chunk holds a non-zero byte, read with 8-byte
+	// loads: fn wrote it with 8-byte stores (pushes, spills) just before, and
+	// wider loads would wait for those stores instead of forwarding them.
+	movq	(%rdi), %rcx
+	orq	8(%rdi), %rcx
+	orq	16(%rdi), %rcx
+	orq	24(%rdi), %rcx
+	orq	32(%rdi), %rcx
+	orq	40(%rdi), %rcx
+	orq	48(%rdi), %rcx
+	orq	56(%rdi), %rcx
+	setnz	%al
+	movzbl	%al, %eax
+	xorl	%ecx, %ecx		// rcx held secret words
 	cmpl	$0, secretmode_vector_level(%rip)
 	je	.Lsmall_sse
-	// AVX: eax = whether the lowest chunk holds a non-zero byte.
-	vmovdqa	(%rdi), %ymm0
-	vpor	32(%rdi), %ymm0, %ymm0
-	xorl	%eax, %eax
-	vptest	%ymm0, %ymm0
-	setnz	%al
-	vpxor	%xmm0, %xmm0, %xmm0	// also clears the upper half: ymm0 held secret words
+	// AVX: zero with 32-byte stores.
+	vpxor	%xmm0, %xmm0, %xmm0
 .Lsmall_avx_loop:
 	vmovdqa	%ymm0, (%rdi)		// zero 64 bytes per step, bottom up
 	vmovdqa	%ymm0, 32(%rdi)
@@ -147,16 +156,8 @@ secretmode_zero_small_range:
 	vzeroupper
 	ret
 .Lsmall_sse:
-	// SSE2: the same with 16-byte loads and stores.
-	movdqa	(%rdi), %xmm0
-	por	16(%rdi), %xmm0
-	por	32(%rdi), %xmm0
-	por	48(%rdi), %xmm0
+	// SSE2: the same with 16-byte stores.
 	pxor	%xmm1, %xmm1
-	pcmpeqb	%xmm1, %xmm0		// 0xff in each byte that was zero
-	pmovmskb %xmm0, %eax
-	xorl	$0xffff, %eax		// non-zero iff some byte was non-zero
-	pxor	%xmm0, %xmm0		// xmm0 held secret words
 .Lsmall_sse_loop:
 	movdqa	%xmm1, (%rdi)		// zero 64 bytes per step, bottom up
 	movdqa	%xmm1, 16(%rdi)
