@@ -38,20 +38,27 @@ uintptr_t StackPointer() {
   return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
 }
 
+// SmallZoneErased does the bookkeeping after a zone of at most
+// kBlindEraseZone bytes was zeroed whole without a scan: the predictor
+// learns only whether fn reached the bottom chunk (then the zone grows);
+// otherwise it keeps its current estimate. secret_do.S does the same for
+// the common case (`reached_bottom` false, no epoch ends) itself.
+void SmallZoneErased(ThreadState& t, bool reached_bottom) {
+  SecretStack& s = t.stack;
+  const size_t zone = s.top - s.fence;
+  t.bytes_inspected += zone;
+  t.bytes_erased += zone;
+  t.last_dirty_bytes = zone;
+  RecordDepth(&s, reached_bottom ? zone : RecentDepth(&s), zone);
+}
+
 // EraseStackAfterCall zeroes what the last call left in [fence, top) and
 // feeds the depth it found to the predictor.
 void EraseStackAfterCall(ThreadState& t) {
   SecretStack& s = t.stack;
   const size_t zone = s.top - s.fence;
   if (zone <= kBlindEraseZone) {
-    // Small zone: zeroed whole without a scan. The predictor learns only
-    // whether fn reached the bottom chunk (then the zone grows), otherwise
-    // it keeps its current estimate.
-    const bool reached_bottom = secretmode_zero_small_range(s.fence, s.top) != 0;
-    t.bytes_inspected += zone;
-    t.bytes_erased += zone;
-    t.last_dirty_bytes = zone;
-    RecordDepth(&s, reached_bottom ? zone : RecentDepth(&s), zone);
+    SmallZoneErased(t, secretmode_zero_small_range(s.fence, s.top) != 0);
     return;
   }
   const uintptr_t first_dirty = secretmode_erase_range(s.fence, s.top);
@@ -80,6 +87,7 @@ void EraseAfterAbandonedCall(ThreadState& t) {
 // (pthread_exit or cancellation inside fn), gives the program back its own
 // alternate signal stack, and unmaps ours.
 void ReleaseThread(ThreadState& t) {
+  t.fast_enter = false;
   if (!t.has_stacks) return;
   if (t.active) EraseAfterAbandonedCall(t);
   RestoreProgramSignalStack(t);
@@ -212,13 +220,40 @@ extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
 
 // secretmode_leave erases after a call; `signal_stack_dirty` is secret_do's
 // finding that a signal frame reached the top of the secret signal stack.
+// It also plans where the next call starts, so that secret_do can start it
+// without calling secretmode_enter (`fast_enter`). Not under
+// AddressSanitizer, whose fiber bookkeeping secretmode_enter must do.
+namespace {
+
+// FinishCall ends an outermost call after erasure: plans the next call's top
+// and returns whether fn's exception must be rethrown.
+inline int FinishCall(ThreadState& t) {
+#if !defined(SECRETMODE_ASAN)
+  secret::internal::PlanNextTop(&t.stack);
+  t.fast_enter = true;
+#endif
+  t.active = 0;
+  return t.exception_pending ? 1 : 0;
+}
+
+}  // namespace
+
 extern "C" int secretmode_leave(int signal_stack_dirty) {
   ThreadState& t = g_thread_state;
   secret::internal::FiberReturned(t);
   secret::internal::EraseStackAfterCall(t);
   if (signal_stack_dirty) secret::internal::WipeSignalStack(t.signal_stack);
-  t.active = 0;
-  return t.exception_pending ? 1 : 0;
+  return FinishCall(t);
+}
+
+// secretmode_leave_bottom_reached ends a call whose small zone secret_do.S
+// has zeroed itself, and which reached the zone's bottom chunk (so the
+// predictor must widen the zone). Returns 0: secret_do takes this path only
+// when fn threw nothing.
+extern "C" int secretmode_leave_bottom_reached(void) {
+  ThreadState& t = g_thread_state;
+  secret::internal::SmallZoneErased(t, /*reached_bottom=*/true);
+  return FinishCall(t);
 }
 
 extern "C" void secretmode_rethrow(void) {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "secret/fast_path_layout.h"
 #include "secret/secret_c.h"
 #include "secret/thread_state.h"
 
@@ -53,14 +54,14 @@ constexpr size_t kSlideRoom = 64 * 1024;
 constexpr size_t kMinZoneSlack = 128;
 // kBlindEraseZone: zones up to this size are zeroed whole without a scan
 // (see secretmode_zero_small_range); larger ones are scanned for the dirt.
-constexpr size_t kBlindEraseZone = 1024;
+constexpr size_t kBlindEraseZone = SECRETMODE_BLIND_ERASE_ZONE;
 // kEpochCalls and kEpochWasteBudget: the zone follows the deepest call of
 // the current and the previous epoch; an epoch ends after kEpochCalls calls,
 // or sooner once the calls in it scanned kEpochWasteBudget bytes more than
 // they dirtied, so that one deep call does not make many shallow ones pay
 // more than a fault would.
-constexpr uint32_t kEpochCalls = 64;
-constexpr size_t kEpochWasteBudget = 256 * 1024;
+constexpr uint32_t kEpochCalls = SECRETMODE_EPOCH_CALLS;
+constexpr size_t kEpochWasteBudget = SECRETMODE_EPOCH_WASTE_BUDGET;
 // kKeepResident: committed pages this close to the top stay resident when
 // given back, so that returning to that depth does not refill them.
 constexpr size_t kKeepResident = 1024 * 1024;

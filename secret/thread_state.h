@@ -57,10 +57,15 @@ struct ThreadState {
   // the next secret_do erases the abandoned stack.
   uint32_t active;
   bool has_stacks;
-  bool exit_hook_registered;
   // An exception fn threw is parked in `PendingException()` (not here, since
   // std::exception_ptr is not trivially constructible).
   bool exception_pending;
+  bool reserved;
+  // Set when the next outermost call may start at `stack.top` without the
+  // executor's C++ entry: the previous call planned that top when it left,
+  // and nothing since needs the slow path (see secret_do.S). Offsets the
+  // assembly uses are in thread_state_layout.h.
+  bool fast_enter;
   SecretStack stack;
   SignalStack signal_stack;
   // The alternate signal stack the program asked for on this thread, which

@@ -122,7 +122,8 @@ secretmode_erase_range:
 // loads of a scan cannot be forwarded from them. This zeroes all of [lo, hi)
 // without reading it, except the lowest 64-byte chunk, which fn has usually
 // not touched: it returns non-zero when that chunk was dirty (fn went to the
-// bottom of the zone, so the predictor must widen it). Clobbers rcx.
+// bottom of the zone, so the predictor must widen it). Clobbers rax, rcx,
+// rdi and ymm0/xmm1 only: secret_do's fast leave keeps state in r8-r11.
 	.globl	secretmode_zero_small_range
 	.type	secretmode_zero_small_range, @function
 	.p2align 4

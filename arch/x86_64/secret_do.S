@@ -2,7 +2,9 @@
 //
 //   int secret_do(void (*fn)(void *), void *arg);
 //
-// It asks the executor for a secret stack (secretmode_enter), runs fn(arg) on
+// It takes the secret stack top the previous call planned, or asks the
+// executor for one (secretmode_enter: a thread's first call, a nested call,
+// a call after a longjmp out of fn, AddressSanitizer), runs fn(arg) on
 // it through secretmode_run_guarded (which catches exceptions), clears the
 // registers before any compiled code runs, switches back, lets the executor
 // erase what fn dirtied (secretmode_leave) and clears the registers again, so
@@ -16,6 +18,7 @@
 #if defined(__x86_64__) && defined(__linux__)
 
 #include "arch/x86_64/clear_registers.inc"
+#include "secret/fast_path_layout.h"
 
 	.text
 	.globl	secret_do
@@ -42,11 +45,28 @@ secret_do:
 	movq	%rdi, %r12		// r12 = fn
 	movq	%rsi, %r13		// r13 = arg
 
+	// Fast entry: no call is active on this thread and the last one planned
+	// where this one starts (ThreadState::fast_enter); then mark the call
+	// active and count it here, without secretmode_enter. rbx = the thread
+	// state's offset from the thread pointer (initial-exec TLS).
+	movq	_ZN6secret8internal14g_thread_stateE@gottpoff(%rip), %rbx
+	cmpl	$0, %fs:SECRETMODE_TS_ACTIVE(%rbx)
+	jne	.Lslow_enter
+	cmpb	$0, %fs:SECRETMODE_TS_FAST_ENTER(%rbx)
+	je	.Lslow_enter
+	movl	$1, %fs:SECRETMODE_TS_ACTIVE(%rbx)
+	incq	%fs:SECRETMODE_TS_CALLS(%rbx)
+	movq	%fs:SECRETMODE_TS_STACK_TOP(%rbx), %rax
+	movq	%fs:SECRETMODE_TS_SIGNAL_STACK_HI(%rbx), %rdx
+	jmp	.Lswitch
+
+.Lslow_enter:
 	// rax = secret stack top, 0 (nested: run fn here) or an errno (< 4096);
 	// rdx = top of the secret signal stack.
 	call	secretmode_enter@PLT
 	cmpq	$4096, %rax
 	jb	.Lnot_switched
+.Lswitch:
 	movq	%rdx, %r14		// r14 = signal stack top, kept across fn
 
 	// Switch: fn's whole call tree runs below this 16-byte aligned top.
@@ -65,6 +85,72 @@ secret_do:
 
 	// Back on the caller's stack, just below the four saved registers.
 	leaq	-32(%rbp), %rsp
+
+#if !defined(__SANITIZE_ADDRESS__)
+	// Fast leave, the common case: no signal frame, fn threw nothing and
+	// went no deeper than prepared (no fence fault), the zone [fence, top)
+	// is small enough to zero unread, and this call ends no predictor epoch.
+	// Then the erasure's bookkeeping (SmallZoneErased, RecordDepth) is done
+	// here, and the predictor's estimate and the fence stay as they were, so
+	// the next call starts at the same top (PlanNextTop would return it).
+	// Anything else goes to secretmode_leave. rbx = the thread state's TLS
+	// offset (set on entry); r8-r11 survive secretmode_zero_small_range.
+	testl	%edi, %edi
+	jnz	.Lslow_leave
+	cmpb	$0, %fs:SECRETMODE_TS_EXCEPTION_PENDING(%rbx)
+	jne	.Lslow_leave
+	cmpq	$0, %fs:SECRETMODE_TS_STACK_LOWEST_FAULT(%rbx)
+	jne	.Lslow_leave
+	// edi stays 0 until the checks pass: it is secretmode_leave's argument.
+	movq	%fs:SECRETMODE_TS_STACK_FENCE(%rbx), %rcx	// rcx = fence
+	movq	%fs:SECRETMODE_TS_STACK_TOP(%rbx), %rdx		// rdx = top
+	movq	%rdx, %r8
+	subq	%rcx, %r8			// r8 = zone = top - fence
+	cmpq	$SECRETMODE_BLIND_ERASE_ZONE, %r8
+	ja	.Lslow_leave
+	// r9 = the predictor's recent depth: the larger of the two epochs'.
+	movq	%fs:SECRETMODE_TS_EPOCH_MAX_DEPTH(%rbx), %r9
+	movq	%fs:SECRETMODE_TS_PREVIOUS_EPOCH_MAX_DEPTH(%rbx), %r10
+	cmpq	%r10, %r9
+	cmovbq	%r10, %r9
+	// r10 = the epoch's waste after this call: + (zone - recent), if positive.
+	movq	%r8, %r10
+	subq	%r9, %r10
+	jae	.Lwaste_counted
+	xorl	%r10d, %r10d
+.Lwaste_counted:
+	addq	%fs:SECRETMODE_TS_EPOCH_WASTE(%rbx), %r10
+	cmpq	$SECRETMODE_EPOCH_WASTE_BUDGET, %r10
+	jae	.Lslow_leave			// the epoch ends: C++ rolls it over
+	// r11d = the epoch's calls after this one.
+	movl	%fs:SECRETMODE_TS_EPOCH_CALLS(%rbx), %r11d
+	incl	%r11d
+	cmpl	$SECRETMODE_EPOCH_CALLS, %r11d
+	jae	.Lslow_leave			// the epoch ends: C++ rolls it over
+	// Zero the whole zone; eax != 0 when fn reached its bottom chunk.
+	movq	%rcx, %rdi
+	movq	%rdx, %rsi
+	call	secretmode_zero_small_range
+	testl	%eax, %eax
+	jnz	.Lbottom_reached
+	// Record the call as RecordDepth(recent, zone) would, and end it.
+	movl	%r11d, %fs:SECRETMODE_TS_EPOCH_CALLS(%rbx)
+	movq	%r10, %fs:SECRETMODE_TS_EPOCH_WASTE(%rbx)
+	movq	%r9, %fs:SECRETMODE_TS_EPOCH_MAX_DEPTH(%rbx)
+	addq	%r8, %fs:SECRETMODE_TS_BYTES_INSPECTED(%rbx)
+	addq	%r8, %fs:SECRETMODE_TS_BYTES_ERASED(%rbx)
+	movq	%r8, %fs:SECRETMODE_TS_LAST_DIRTY_BYTES(%rbx)
+	movb	$1, %fs:SECRETMODE_TS_FAST_ENTER(%rbx)
+	movl	$0, %fs:SECRETMODE_TS_ACTIVE(%rbx)
+	CLEAR_CALLER_SAVED_GPRS		// the zone's bottom words passed through rcx
+	jmp	.Lreturn
+.Lbottom_reached:
+	// The zone is zero; the predictor must widen it (C++).
+	call	secretmode_leave_bottom_reached@PLT
+	CLEAR_CALLER_SAVED_GPRS
+	jmp	.Lreturn
+.Lslow_leave:
+#endif
 	// Erase the secret stack (and the signal stack if edi != 0); eax != 0
 	// when fn threw.
 	call	secretmode_leave@PLT
