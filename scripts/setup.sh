@@ -30,6 +30,18 @@ PACKAGES=(
   python3             # loads libssl with dlopen (the ssl module)
   # Baselines for the allocator benchmark (sodium_malloc):
   libsodium-dev
+  # OpenSSL's own test recipes (tests/openssl_recipes_test.sh builds its source):
+  make
+  libc6-dev
+  perl                # Test::More, TAP::Harness (perl-base lacks them)
+  dpkg-dev            # dpkg-source, which apt-get source unpacks with
+)
+
+# ---- Source packages Bazel builds from (WORKSPACE points at DISTFILES), with their sha256. ----
+DISTFILES=/var/cache/secretmode/distfiles
+SOURCE_TARBALLS=(
+  # BoringSSL 13.0.0+r24 (@boringssl), from android-platform-external-boringssl.
+  "android-platform-external-boringssl android-platform-external-boringssl_13.0.0+r24.orig.tar.xz 583b7aeee1fca68b8244d086cea6fca23bd19d517bd63f0b9de714e048f92a7d"
 )
 # ---------------------------------------------------------------------------------
 
@@ -76,6 +88,22 @@ else
   if [[ -n "$own_policy" ]]; then $SUDO rm -f "$policy"; fi
   log "installed ${#missing[@]} package(s)"
 fi
+
+# Source tarballs: fetched once with apt-get source --download-only, checked by sha256.
+for entry in "${SOURCE_TARBALLS[@]}"; do
+  read -r package file sha256 <<<"$entry"
+  if [[ ! -f "$DISTFILES/$file" ]]; then
+    log "fetching $file (apt-get source $package)"
+    "$(dirname "${BASH_SOURCE[0]}")/enable_deb_src.sh"
+    $SUDO mkdir -p "$DISTFILES"
+    if ! (cd "$DISTFILES" && $SUDO apt-get source --download-only "$package" </dev/null >"$DISTFILES/.apt.log" 2>&1); then
+      cat "$DISTFILES/.apt.log" >&2; log "error: apt-get source $package failed"; exit 1
+    fi
+  fi
+  if ! echo "$sha256  $DISTFILES/$file" | sha256sum --check --status; then
+    log "error: $DISTFILES/$file does not have sha256 $sha256"; exit 1
+  fi
+done
 
 # Sanity checks on what WORKSPACE and the build rely on.
 for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/platforms \

@@ -103,6 +103,21 @@ SECRETMODE_NO_ASAN void OnThreadExit(void*) {
   ReleaseThread(g_thread_state);
 }
 
+// RecordOwnStack notes the calling thread's own stack in `t`, so that a
+// call that switched stacks inside Do is not taken for one left by longjmp.
+void RecordOwnStack(ThreadState& t) {
+  t.own_stack_lo = t.own_stack_hi = 0;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* lo = nullptr;
+  size_t size = 0;
+  if (pthread_attr_getstack(&attr, &lo, &size) == 0 && lo != nullptr) {
+    t.own_stack_lo = reinterpret_cast<uintptr_t>(lo);
+    t.own_stack_hi = t.own_stack_lo + size;
+  }
+  pthread_attr_destroy(&attr);
+}
+
 int SetUpThread(ThreadState& t) {
   PrepareProcess();
   MappedStacks stacks;
@@ -129,6 +144,7 @@ void PrepareProcess() {
 }
 
 int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
+  RecordOwnStack(t);
   t.stack = stacks->stack;
   t.signal_stack = stacks->signal_stack;
   const int err = InstallSignalStack(t);
@@ -175,9 +191,10 @@ inline SecretStackTops StartCall(ThreadState& t) {
 __attribute__((noinline)) SecretStackTops EnterSlowly(ThreadState& t,
                                                       uintptr_t sp) {
   if (t.active) {
-    if (secret::internal::OnSecretStacks(t, sp)) {
-      return {0, 0};  // nested: fn runs where we are
-    }
+    // Nested, also when code inside the call switched to a stack of its own
+    // (OpenSSL's ASYNC jobs do, inside SSL_do_handshake): fn runs where we
+    // are. Back on the thread's own stack, the call was left by longjmp.
+    if (secret::internal::InsideActiveCall(t, sp)) return {0, 0};
     secret::internal::RecoverAbandonedCall(t);
   }
   if (!t.has_stacks) {

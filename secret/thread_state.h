@@ -84,6 +84,10 @@ struct ThreadState {
   uint64_t bytes_inspected;
   uint64_t last_dirty_bytes;
   uint64_t deferred_erasures;
+  // The thread's own stack, [own_stack_lo, own_stack_hi), recorded when it
+  // gets secret stacks (both 0 when the C library cannot tell).
+  uintptr_t own_stack_lo;
+  uintptr_t own_stack_hi;
 };
 
 // g_thread_state is the calling thread's state. It is a plain __thread
@@ -108,12 +112,30 @@ static inline bool OnSecretStacks(const ThreadState& t, uintptr_t sp) {
          (sp >= t.signal_stack.lo && sp < t.signal_stack.hi);
 }
 
+// OnForeignStack is true when `sp` lies on neither the thread's own stack
+// nor its secret stacks, while the own stack is known: code inside Do has
+// switched to a stack of its own (swapcontext, a fiber library, OpenSSL's
+// ASYNC jobs) and is still inside the call. Async-signal-safe.
+static inline bool OnForeignStack(const ThreadState& t, uintptr_t sp) {
+  return t.own_stack_hi != 0 &&
+         !(sp >= t.own_stack_lo && sp < t.own_stack_hi) &&
+         !OnSecretStacks(t, sp);
+}
+
+// InsideActiveCall is true when `sp` belongs to the running outermost call
+// of `t` (which must be active): on the secret stacks, or on a foreign stack
+// that code inside the call switched to. Back on the thread's own stack, the
+// call was left by longjmp. Async-signal-safe.
+static inline bool InsideActiveCall(const ThreadState& t, uintptr_t sp) {
+  return OnSecretStacks(t, sp) || OnForeignStack(t, sp);
+}
+
 // InSecretMode is `secret_enabled()`: a thread-local load when secret mode
 // is off, inlined into the allocator's fast path. Async-signal-safe.
 static inline bool InSecretMode() {
   const ThreadState& t = g_thread_state;
   if (__builtin_expect(!t.active, 1)) return false;
-  return OnSecretStacks(
+  return InsideActiveCall(
       t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
 }
 

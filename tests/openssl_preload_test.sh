@@ -22,16 +22,17 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
   -subj /CN=localhost -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
-# exchange VERSION_FLAG LEVELS: one connection between a preloaded s_server
+# exchange VERSION_FLAGS LEVELS: one connection between a preloaded s_server
 # (-rev echoes each line reversed) and a preloaded s_client on a free port.
 # Leaves the outputs in $WORK/{server,client}.{out,err}.
 exchange() {
+  # VERSION_FLAGS is split into words: "-tls1_3 -async" passes two flags.
   local version="$1" levels="$2" port
   for attempt in 1 2 3 4 5; do
     port=$((20000 + RANDOM % 40000))
     SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
       timeout 20 openssl s_server -accept "$port" -cert "$WORK/cert.pem" \
-      -key "$WORK/key.pem" "$version" -naccept 1 -rev \
+      -key "$WORK/key.pem" $version -naccept 1 -rev \
       >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     # Ready once it prints ACCEPT; gone if the port was taken.
@@ -47,7 +48,7 @@ exchange() {
   [[ -n "$SERVER_PID" ]] || fail "s_server did not start: $(cat "$WORK/server.err")"
   (echo "secret mode for openssl"; sleep 1) |
     SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
-      timeout 20 openssl s_client -connect "127.0.0.1:$port" "$version" -brief \
+      timeout 20 openssl s_client -connect "127.0.0.1:$port" $version -brief \
       >"$WORK/client.out" 2>"$WORK/client.err" || fail "s_client failed: $(cat "$WORK/client.err")"
   wait "$SERVER_PID" || true
   SERVER_PID=""
@@ -86,8 +87,19 @@ exchange -tls1_3 none
   fail "none: $(cat "$WORK/client.err")"
 grep -q "lssnepo rof edom terces" "$WORK/client.out" || fail "none: no echo"
 
-# A process without OpenSSL: the shim says nothing and changes nothing.
+# A process without OpenSSL: the shim says nothing and changes nothing, even
+# when asked for its report.
 out="$(LD_PRELOAD="$SHIM" sh -c 'echo plain' 2>&1)"
 [[ "$out" == "plain" ]] || fail "a shell with the shim printed: $out"
+out="$(SECRETMODE_SHIM_REPORT=2 LD_PRELOAD="$SHIM" sh -c 'echo plain' 2>&1)"
+[[ "$out" == "plain" ]] || fail "a shell with the shim's report on printed: $out"
+
+# OpenSSL's ASYNC mode runs the handshake on job stacks of its own, inside
+# the wrapped SSL_do_handshake: both ends work with the shim.
+exchange "-tls1_3 -async" "libssl,libcrypto"
+grep -q "lssnepo rof edom terces" "$WORK/client.out" ||
+  fail "-async: no echo: $(cat "$WORK/client.out" "$WORK/client.err" "$WORK/server.err")"
+[[ "$(wrapped server libssl)" -gt 0 && "$(wrapped client libssl)" -gt 0 ]] ||
+  fail "-async: no libssl call wrapped"
 
 echo "PASS"

@@ -65,7 +65,9 @@ const char* LevelName(unsigned level) {
 
 __attribute__((destructor)) void ReportAtExit() {
   const int report = ReportLevel();
-  if (report == 0) return;
+  // A process that never loaded OpenSSL (a shell, perl, a helper the
+  // preload reached) says nothing.
+  if (report == 0 || !secret_openssl_loaded()) return;
   uint64_t outermost[3] = {0, 0, 0};
   for (unsigned i = 0; i < kEntryCount; ++i) {
     outermost[kEntries[i].level] +=
@@ -86,11 +88,9 @@ __attribute__((destructor)) void ReportAtExit() {
                   g_counts[i].outermost.load(std::memory_order_relaxed)));
     }
   }
-  if (secret_openssl_loaded()) {
-    fprintf(stderr, "secretmode: OpenSSL's heap %s\n",
-            secret_openssl_arena_active() ? "is in the secret arena"
-                                          : "is NOT in the secret arena");
-  }
+  fprintf(stderr, "secretmode: OpenSSL's heap %s\n",
+          secret_openssl_arena_active() ? "is in the secret arena"
+                                        : "is NOT in the secret arena");
 }
 
 }  // namespace
