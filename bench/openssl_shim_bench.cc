@@ -63,7 +63,8 @@ bool SetMode(benchmark::State& state) {
 
 // ExecutorCounters reports, per iteration, what the executor did on this
 // thread while `state` ran: outermost secret_do calls, stack bytes erased
-// and inspected, and fence faults (a call deeper than its zone).
+// and inspected, fence faults (a call deeper than its zone), and the secret
+// arena's allocations and bytes zeroed (OpenSSL's heap is in the arena).
 class ExecutorCounters {
  public:
   ExecutorCounters() { Read(&before_); }
@@ -80,6 +81,12 @@ class ExecutorCounters {
         static_cast<double>(after.bytes_inspected - before_.bytes_inspected) / n;
     state.counters["faults"] =
         static_cast<double>(after.fence_faults - before_.fence_faults) / n;
+    secret_arena_stats arena;
+    secret_get_arena_stats(&arena);
+    state.counters["arena_allocs"] =
+        static_cast<double>(arena.allocations - arena_before_.allocations) / n;
+    state.counters["arena_zeroed_B"] =
+        static_cast<double>(arena.bytes_zeroed - arena_before_.bytes_zeroed) / n;
 #else
     (void)state;
 #endif
@@ -89,6 +96,12 @@ class ExecutorCounters {
 #if defined(SECRETMODE_BENCH_WITH_SHIM)
   static void Read(secret_thread_stats* s) { secret_get_thread_stats(s); }
   secret_thread_stats before_;
+  secret_arena_stats arena_before_ = ReadArena();
+  static secret_arena_stats ReadArena() {
+    secret_arena_stats a;
+    secret_get_arena_stats(&a);
+    return a;
+  }
 #else
   struct Empty {};
   static void Read(Empty*) {}
