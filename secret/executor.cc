@@ -176,9 +176,11 @@ struct SecretStackTops {
 
 namespace {
 
-// StartCall plans where fn starts and marks the call active.
-inline SecretStackTops StartCall(ThreadState& t) {
+// StartCall plans where fn starts and marks the call active; `caller_sp` is
+// the caller's stack pointer (see ThreadState::caller_sp).
+inline SecretStackTops StartCall(ThreadState& t, uintptr_t caller_sp) {
   secret::internal::PlanNextTop(&t.stack);
+  t.caller_sp = caller_sp;
   t.active = 1;
   ++t.calls;
   secret::internal::FiberLeaving(t);
@@ -193,25 +195,28 @@ __attribute__((noinline)) SecretStackTops EnterSlowly(ThreadState& t,
   if (t.active) {
     // Nested, also when code inside the call switched to a stack of its own
     // (OpenSSL's ASYNC jobs do, inside SSL_do_handshake): fn runs where we
-    // are. Back on the thread's own stack, the call was left by longjmp.
+    // are.
     if (secret::internal::InsideActiveCall(t, sp)) return {0, 0};
+    // Left by longjmp: erase it and start afresh. Paused in a coroutine that
+    // switched back here: its frames are live on the secret stack, which
+    // this call cannot use.
+    if (!secret::internal::CallWasLeft(t)) return {EBUSY, 0};
     secret::internal::RecoverAbandonedCall(t);
   }
   if (!t.has_stacks) {
     const int err = secret::internal::SetUpThread(t);
     if (err != 0) return {static_cast<uintptr_t>(err), 0};
   }
-  return StartCall(t);
+  return StartCall(t, sp);
 }
 
 }  // namespace
 
 extern "C" SecretStackTops secretmode_enter(void) {
   ThreadState& t = g_thread_state;
-  if (__builtin_expect(t.active || !t.has_stacks, 0)) {
-    return EnterSlowly(t, secret::internal::StackPointer());
-  }
-  return StartCall(t);
+  const uintptr_t sp = secret::internal::StackPointer();
+  if (__builtin_expect(t.active || !t.has_stacks, 0)) return EnterSlowly(t, sp);
+  return StartCall(t, sp);
 }
 
 extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
@@ -249,6 +254,9 @@ inline int FinishCall(ThreadState& t) {
   secret::internal::PlanNextTop(&t.stack);
   t.fast_enter = true;
 #endif
+  // A signal handler's secret_do may start a call once `active` is 0: the
+  // planned top must be in place first.
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
   t.active = 0;
   return t.exception_pending ? 1 : 0;
 }

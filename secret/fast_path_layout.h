@@ -27,6 +27,7 @@
 #define SECRETMODE_TS_BYTES_ERASED 232      /* uint64_t bytes_erased */
 #define SECRETMODE_TS_BYTES_INSPECTED 240   /* uint64_t bytes_inspected */
 #define SECRETMODE_TS_LAST_DIRTY_BYTES 248  /* uint64_t last_dirty_bytes */
+#define SECRETMODE_TS_CALLER_SP 280         /* uintptr_t caller_sp */
 
 /* ---- The predictor's constants (see secret_stack.h for what they mean) ---- */
 #define SECRETMODE_BLIND_ERASE_ZONE 1024

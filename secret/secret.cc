@@ -12,8 +12,8 @@ namespace internal {
 
 void ThrowSetupError(int err) {
   throw std::system_error(err, std::generic_category(),
-                          "secret::Do: cannot set up this thread's secret "
-                          "stacks");
+                          "secret::Do: cannot enter secret mode on this "
+                          "thread");
 }
 
 }  // namespace internal

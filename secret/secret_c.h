@@ -42,7 +42,10 @@ extern "C" {
  * It returns 0 when fn ran, or, without running fn: ENOMEM when this
  * thread's secret stacks could not be mapped, EBUSY when this thread's first
  * secret_do runs in a signal handler on the program's own alternate signal
- * stack (which cannot be replaced while in use). On unsupported platforms it calls fn
+ * stack (which cannot be replaced while in use), or when this thread's secret
+ * stack is held by an outermost call that a coroutine started and paused
+ * (fn switched away with swapcontext, as OpenSSL's ASYNC jobs do when a call
+ * inside them started secret mode). On unsupported platforms it calls fn
  * directly and returns 0 (see `secret_supported`). It is not
  * async-signal-safe the first time a thread calls it (it maps memory);
  * afterwards it makes no system calls unless fn goes deeper than before.

@@ -74,7 +74,7 @@ void GiveBackCommitted(SecretStack* stack, size_t zone);
 
 // RecentDepth is the predictor's estimate: the deepest dirt of the current
 // and the previous epoch.
-inline size_t RecentDepth(const SecretStack* s) {
+static inline size_t RecentDepth(const SecretStack* s) {
   return s->epoch_max_depth > s->previous_epoch_max_depth
              ? s->epoch_max_depth
              : s->previous_epoch_max_depth;
@@ -82,8 +82,10 @@ inline size_t RecentDepth(const SecretStack* s) {
 
 // PlanNextTop picks `stack->top` for the next call from the depths recent
 // calls dirtied; it gives committed memory back only when the zone fell far
-// below what is committed. Inline: it runs on every call.
-inline void PlanNextTop(SecretStack* s) {
+// below what is committed. Inline: it runs on every call. The inline
+// functions here are static, so that each file gets its own copy compiled
+// with its own flags (//secret's, with general registers only).
+static inline void PlanNextTop(SecretStack* s) {
   const size_t recent = RecentDepth(s);
   size_t zone = (recent + recent / 16 + kMinZoneSlack + kChunk - 1) &
                 ~(kChunk - 1);
@@ -99,7 +101,7 @@ inline void PlanNextTop(SecretStack* s) {
 
 // RecordDepth feeds the predictor with the bytes the last call dirtied (or
 // faulted in) and the bytes its erasure inspected.
-inline void RecordDepth(SecretStack* s, size_t depth, size_t inspected) {
+static inline void RecordDepth(SecretStack* s, size_t depth, size_t inspected) {
   if (depth > s->epoch_max_depth) s->epoch_max_depth = depth;
   s->epoch_waste += inspected > depth ? inspected - depth : 0;
   if (++s->epoch_calls >= kEpochCalls || s->epoch_waste >= kEpochWasteBudget) {

@@ -64,7 +64,7 @@ struct ThreadState {
   // Set when the next outermost call may start at `stack.top` without the
   // executor's C++ entry: the previous call planned that top when it left,
   // and nothing since needs the slow path (see secret_do.S). Offsets the
-  // assembly uses are in thread_state_layout.h.
+  // assembly uses are in fast_path_layout.h.
   bool fast_enter;
   SecretStack stack;
   SignalStack signal_stack;
@@ -88,6 +88,11 @@ struct ThreadState {
   // gets secret stacks (both 0 when the C library cannot tell).
   uintptr_t own_stack_lo;
   uintptr_t own_stack_hi;
+  // The stack pointer of the running outermost call's caller, set when the
+  // call starts: tells a call left by longjmp (the caller's stack is the
+  // own stack and the thread is back above it) from one that is paused in a
+  // coroutine while the thread runs elsewhere.
+  uintptr_t caller_sp;
 };
 
 // g_thread_state is the calling thread's state. It is a plain __thread
@@ -128,6 +133,18 @@ static inline bool OnForeignStack(const ThreadState& t, uintptr_t sp) {
 // call was left by longjmp. Async-signal-safe.
 static inline bool InsideActiveCall(const ThreadState& t, uintptr_t sp) {
   return OnSecretStacks(t, sp) || OnForeignStack(t, sp);
+}
+
+// CallWasLeft is true when `t`'s active call, seen from the thread's own
+// stack outside it, was left for good (longjmp out of fn): the call was
+// started from the own stack, whose only context is now here, above it. It
+// is false when the call is paused instead: it was started from another
+// stack (a coroutine, an OpenSSL ASYNC job) that switched back here. Where
+// the own stack is unknown, every call seen from outside was left.
+// Async-signal-safe.
+static inline bool CallWasLeft(const ThreadState& t) {
+  if (t.own_stack_hi == 0) return true;
+  return t.caller_sp >= t.own_stack_lo && t.caller_sp < t.own_stack_hi;
 }
 
 // InSecretMode is `secret_enabled()`: a thread-local load when secret mode

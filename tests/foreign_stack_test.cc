@@ -6,8 +6,11 @@
 // call goes on with its frames intact and is erased when it returns. Without
 // this, a nested Do on the foreign stack took the outer call for one left by
 // longjmp and erased its live frames (a crash when the job switched back).
-// longjmp out of Do is still told apart: executor_api_test covers it.
+// longjmp out of Do is still told apart: executor_api_test covers it. And
+// a call that a coroutine started and paused holds the secret stack: a
+// secret_do from the thread's own stack meanwhile fails with EBUSY.
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
@@ -98,6 +101,65 @@ TEST(ForeignStackTest, StackSwitchInsideDoStaysInsideTheCall) {
       << "the outer call's frame changed while the fiber ran";
   EXPECT_FALSE(secret::Enabled());
   // The outer call was erased as usual.
+  EXPECT_TRUE(FindResidueInSelf().empty()) << FindResidueInSelf().Describe();
+}
+
+// The other way round: a coroutine starts the outermost call and pauses
+// inside it, back on the thread's own stack (what an OpenSSL ASYNC job does
+// when a wrapped call inside it pauses). The call is not over: a secret_do
+// from the own stack meanwhile gets EBUSY instead of erasing the paused
+// call's live frames, and the call finishes normally when resumed.
+struct PausedCall {
+  ucontext_t caller;
+  ucontext_t fiber;
+  uint64_t live_check = 0;
+  bool finished = false;
+};
+
+PausedCall* g_paused = nullptr;
+
+void PausingFiberMain() {
+  PausedCall& p = *g_paused;
+  secret::Do([&] {
+    volatile uint8_t live[kSecretSize];
+    for (size_t i = 0; i < kSecretSize; ++i) live[i] = TestSecret()[i];
+    swapcontext(&p.fiber, &p.caller);  // pause with the call active
+    for (size_t i = 0; i < kSecretSize; ++i) {
+      p.live_check += live[i] == TestSecret()[i] ? 1 : 0;
+    }
+  });
+  p.finished = true;
+}
+
+TEST(ForeignStackTest, CallPausedInACoroutineIsNotTakenForALongjmp) {
+  NewTestSecret();
+  PausedCall paused;
+  g_paused = &paused;
+  void* stack = malloc(kFiberStackSize);
+  ASSERT_NE(stack, nullptr);
+  ASSERT_EQ(getcontext(&paused.fiber), 0);
+  paused.fiber.uc_stack.ss_sp = stack;
+  paused.fiber.uc_stack.ss_size = kFiberStackSize;
+  paused.fiber.uc_link = &paused.caller;
+  makecontext(&paused.fiber, PausingFiberMain, 0);
+  // Make sure this thread has its secret stacks before the fiber runs.
+  secret::Do([] {});
+
+  swapcontext(&paused.caller, &paused.fiber);  // the fiber pauses inside Do
+  ASSERT_FALSE(paused.finished);
+  bool ran = false;
+  const int err = secret_do([](void* r) { *static_cast<bool*>(r) = true; }, &ran);
+  EXPECT_EQ(err, EBUSY);
+  EXPECT_FALSE(ran);
+  swapcontext(&paused.caller, &paused.fiber);  // resume: the call ends
+  EXPECT_TRUE(paused.finished);
+  EXPECT_EQ(paused.live_check, kSecretSize)
+      << "the paused call's frame was erased or changed";
+  free(stack);
+
+  // The thread is usable again, and nothing of the call is left.
+  EXPECT_EQ(secret_do([](void* r) { *static_cast<bool*>(r) = true; }, &ran), 0);
+  EXPECT_TRUE(ran);
   EXPECT_TRUE(FindResidueInSelf().empty()) << FindResidueInSelf().Describe();
 }
 

@@ -144,6 +144,22 @@ grep -q "^secretmode: OpenSSL's heap is NOT in the secret arena: libcrypto was l
   fail "python3: expected one warning and one exit line: $(cat "$WORK/python.err")"
 echo "python3: $(wrapped_sum "$WORK/python.err" libssl) libssl calls in secret mode; uncovered heap reported"
 
+# ---- Another OpenSSL in the process ----
+# A library that exports EVP_PKEY_derive with another OpenSSL's symbol version
+# (OPENSSL_1_1_0, as a Python wheel's bundled libcrypto-<hash>.so.1.1 does):
+# its callers must reach it, not a wrapper that forwards to OpenSSL 3. The
+# wrappers carry OpenSSL 3's version (OPENSSL_3.0.0), so they do not match.
+printf 'int EVP_PKEY_derive(void *a, void *b, void *c) { (void)a; (void)b; (void)c; return 42; }\n' \
+  >"$WORK/other.c"
+printf 'OPENSSL_1_1_0 { global: EVP_PKEY_derive; local: *; };\n' >"$WORK/other.lds"
+printf '#include <stdio.h>\nint EVP_PKEY_derive(void *, void *, void *);\nint main(void) { printf("%%d\\n", EVP_PKEY_derive(0, 0, 0)); return 0; }\n' \
+  >"$WORK/other_user.c"
+cc -shared -fPIC -Wl,--version-script="$WORK/other.lds" "$WORK/other.c" -o "$WORK/libothercrypto-abc123.so.1.1"
+cc "$WORK/other_user.c" "$WORK/libothercrypto-abc123.so.1.1" -Wl,-rpath,"$WORK" -o "$WORK/other_user"
+out="$(SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" "$WORK/other_user" 2>&1)"
+[[ "$out" == "42" ]] || fail "a call to another OpenSSL's EVP_PKEY_derive went through the shim: $out"
+echo "another OpenSSL: its symbols (OPENSSL_1_1_0) are not intercepted"
+
 # Without SECRETMODE_SHIM_REPORT a program that never uses OpenSSL stays silent.
 out="$(LD_PRELOAD="$SHIM" /usr/bin/python3 -c 'print("plain")' 2>&1)"
 [[ "$out" == "plain" ]] || fail "python3 without ssl printed: $out"

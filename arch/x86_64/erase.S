@@ -16,6 +16,7 @@
 
 	.text
 	.globl	secretmode_erase_range
+	.hidden	secretmode_erase_range		// called directly, never through a PLT: secret_do.S keeps r8-r11 across it
 	.type	secretmode_erase_range, @function
 	.p2align 4
 secretmode_erase_range:
@@ -86,6 +87,7 @@ secretmode_erase_range:
 	vpxor	%ymm1, %ymm1, %ymm1
 	vzeroupper
 .Lclean:
+	pxor	%xmm0, %xmm0		// SSE scan: xmm0 held a mask of the zone's bytes
 	movq	%rsi, %rax
 	ret
 .Lavx_zero:
@@ -125,6 +127,7 @@ secretmode_erase_range:
 // bottom of the zone, so the predictor must widen it). Clobbers rax, rcx,
 // rdi and ymm0/xmm1 only: secret_do's fast leave keeps state in r8-r11.
 	.globl	secretmode_zero_small_range
+	.hidden	secretmode_zero_small_range		// called directly, never through a PLT: secret_do.S keeps r8-r11 across it
 	.type	secretmode_zero_small_range, @function
 	.p2align 4
 secretmode_zero_small_range:

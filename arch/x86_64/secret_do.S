@@ -54,6 +54,7 @@ secret_do:
 	jne	.Lslow_enter
 	cmpb	$0, %fs:SECRETMODE_TS_FAST_ENTER(%rbx)
 	je	.Lslow_enter
+	movq	%rbp, %fs:SECRETMODE_TS_CALLER_SP(%rbx)	// the caller's stack (see CallWasLeft)
 	movl	$1, %fs:SECRETMODE_TS_ACTIVE(%rbx)
 	incq	%fs:SECRETMODE_TS_CALLS(%rbx)
 	movq	%fs:SECRETMODE_TS_STACK_TOP(%rbx), %rax

@@ -6,6 +6,9 @@
 #include <link.h>
 #include <string.h>
 
+#include <string>
+#include <vector>
+
 namespace secret_shim {
 namespace {
 
@@ -24,35 +27,40 @@ bool DefinedByShim(void* fn) {
   return dladdr(fn, &info) != 0 && info.dli_fbase == ShimObjectBase();
 }
 
-struct Search {
-  const char* name;
-  void* found;
-};
-
-// Looks `search->name` up in a loaded libssl or libcrypto (and, through the
-// handle, in what it depends on).
-int SearchOpenSslObject(dl_phdr_info* object, size_t, void* arg) {
-  Search* search = static_cast<Search*>(arg);
-  const char* base = strrchr(object->dlpi_name, '/');
-  base = base != nullptr ? base + 1 : object->dlpi_name;
-  if (strncmp(base, "libssl.so", 9) != 0 &&
-      strncmp(base, "libcrypto.so", 12) != 0) {
-    return 0;
-  }
-  // RTLD_NOLOAD: a handle to the object already loaded. It is kept, not
-  // closed, so that the function found stays mapped.
-  void* handle = dlopen(object->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
-  if (handle == nullptr) return 0;
-  void* fn = dlsym(handle, search->name);
-  if (fn == nullptr || DefinedByShim(fn)) return 0;
-  search->found = fn;
-  return 1;
+// OpenSslObjects returns the paths of the loaded libssl and libcrypto
+// objects. Only their names are collected while dl_iterate_phdr holds the
+// loader's lock: dlopen and dlsym, which take the loader's other lock, run
+// after it returns (the other order deadlocks against a concurrent dlopen).
+std::vector<std::string> OpenSslObjects() {
+  std::vector<std::string> paths;
+  dl_iterate_phdr(
+      [](dl_phdr_info* object, size_t, void* arg) {
+        const char* base = strrchr(object->dlpi_name, '/');
+        base = base != nullptr ? base + 1 : object->dlpi_name;
+        if (strncmp(base, "libssl.so", 9) == 0 ||
+            strncmp(base, "libcrypto.so", 12) == 0) {
+          static_cast<std::vector<std::string>*>(arg)->push_back(
+              object->dlpi_name);
+        }
+        return 0;
+      },
+      &paths);
+  return paths;
 }
 
+// SearchLocalScopes looks `name` up in each loaded libssl and libcrypto (and,
+// through its handle, in what it depends on), skipping the shim's own
+// definition.
 void* SearchLocalScopes(const char* name) {
-  Search search = {name, nullptr};
-  dl_iterate_phdr(SearchOpenSslObject, &search);
-  return search.found;
+  for (const std::string& path : OpenSslObjects()) {
+    // RTLD_NOLOAD: a handle to the object already loaded. It is kept, not
+    // closed, so that the function found stays mapped.
+    void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+    if (handle == nullptr) continue;
+    void* fn = dlsym(handle, name);
+    if (fn != nullptr && !DefinedByShim(fn)) return fn;
+  }
+  return nullptr;
 }
 
 }  // namespace

@@ -97,8 +97,8 @@ void CheckHeapOnce() {
 void ReportUnprotectedCall(int err) {
   if (g_reported_unprotected.exchange(true)) return;
   fprintf(stderr,
-          "secretmode: cannot set up secret stacks (%s); OpenSSL calls on "
-          "this thread run unprotected\n",
+          "secretmode: secret_do failed (%s); OpenSSL calls that cannot "
+          "enter secret mode run unprotected\n",
           strerror(err));
 }
 

@@ -37,7 +37,8 @@ void CountCall(EntryIndex entry, bool outermost);
 void CheckHeapOnce();
 
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
-// secret mode because secret_do failed with `err`.
+// secret mode because secret_do failed with `err` (ENOMEM: no secret stacks;
+// EBUSY: the thread's secret stack is held by a paused coroutine's call).
 void ReportUnprotectedCall(int err);
 
 }  // namespace secret_shim
