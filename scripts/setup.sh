@@ -28,6 +28,7 @@ PACKAGES=(
   curl
   nginx-light         # its service is never started (see policy-rc.d below)
   python3             # loads libssl with dlopen (the ssl module)
+  iproute2            # ss: interop tests wait until their servers listen
   # Baselines for the allocator benchmark (sodium_malloc):
   libsodium-dev
   # OpenSSL's own test recipes (tests/openssl_recipes_test.sh builds its source):
