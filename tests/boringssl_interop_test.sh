@@ -46,38 +46,35 @@ stop_server() {
   SERVER_PID=""
 }
 
+# exchange NAME EXPECTED CLIENT_COMMAND...: sends an HTTP request through the
+# client (reading stdin, printing what the server answers) to the running
+# server, stops the server, and checks that the answer names EXPECTED.
+exchange() {
+  local name="$1" expected="$2"; shift 2
+  local out
+  out="$(printf '%s' "$REQUEST" | timeout 10 "${@//@PORT@/$PORT}" 2>"$WORK/client.err" || true)"
+  stop_server
+  grep -q "$expected" <<<"$out" || fail "$name: $out $(cat "$WORK/client.err")"
+  echo "$name: data both ways"
+}
+
 for version in 1.3 1.2; do
   flag="-tls1_${version#1.}"
-  bssl_version="tls${version}"
+  v="tls${version}"
+  bssl_server=("$BSSL" server -accept @PORT@ -key "$WORK/key.pem" -cert "$WORK/cert.pem"
+               -min-version "$v" -max-version "$v" -www)
+  bssl_client=("$BSSL" client -connect "127.0.0.1:@PORT@" -min-version "$v" -max-version "$v")
 
-  # openssl s_client -> bssl server (-www answers with the connection's details).
-  start_server bssl_server "$BSSL" server -accept @PORT@ -key "$WORK/key.pem" \
-    -cert "$WORK/cert.pem" -min-version "$bssl_version" -max-version "$bssl_version" -www
-  out="$(printf '%s' "$REQUEST" | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" \
-    "$flag" -quiet 2>"$WORK/s_client.err" || true)"
-  stop_server
-  grep -q "Version: TLSv$version" <<<"$out" ||
-    fail "openssl s_client -> bssl server, TLS $version: $out $(cat "$WORK/s_client.err")"
-  echo "openssl s_client -> bssl server: TLS $version, data both ways"
+  # bssl server -www and openssl s_server -www answer with the connection's details.
+  start_server bssl_server "${bssl_server[@]}"
+  exchange "openssl s_client -> bssl server, TLS $version" "Version: TLSv$version" \
+    openssl s_client -connect "127.0.0.1:@PORT@" "$flag" -quiet
 
-  # bssl client -> openssl s_server (-www answers with the session's details).
   start_server s_server openssl s_server -accept @PORT@ -key "$WORK/key.pem" \
     -cert "$WORK/cert.pem" "$flag" -www
-  out="$(printf '%s' "$REQUEST" | timeout 10 "$BSSL" client -connect "127.0.0.1:$PORT" \
-    -min-version "$bssl_version" -max-version "$bssl_version" 2>"$WORK/bssl_client.err" || true)"
-  stop_server
-  grep -q "TLSv$version" <<<"$out" ||
-    fail "bssl client -> openssl s_server, TLS $version: $out $(cat "$WORK/bssl_client.err")"
-  echo "bssl client -> openssl s_server: TLS $version, data both ways"
+  exchange "bssl client -> openssl s_server, TLS $version" "TLSv$version" "${bssl_client[@]}"
 
-  # bssl client -> bssl server.
-  start_server bssl_server "$BSSL" server -accept @PORT@ -key "$WORK/key.pem" \
-    -cert "$WORK/cert.pem" -min-version "$bssl_version" -max-version "$bssl_version" -www
-  out="$(printf '%s' "$REQUEST" | timeout 10 "$BSSL" client -connect "127.0.0.1:$PORT" \
-    -min-version "$bssl_version" -max-version "$bssl_version" 2>"$WORK/bssl_client.err" || true)"
-  stop_server
-  grep -q "Version: TLSv$version" <<<"$out" ||
-    fail "bssl client -> bssl server, TLS $version: $out $(cat "$WORK/bssl_client.err")"
-  echo "bssl client -> bssl server: TLS $version, data both ways"
+  start_server bssl_server "${bssl_server[@]}"
+  exchange "bssl client -> bssl server, TLS $version" "Version: TLSv$version" "${bssl_client[@]}"
 done
 echo "PASS"

@@ -28,6 +28,29 @@ namespace {
 
 constexpr size_t kFiberStackSize = 256 * 1024;
 
+// FiberStack owns a context that runs `entry` on a heap stack of its own and
+// returns to `caller` when `entry` ends.
+class FiberStack {
+ public:
+  FiberStack(ucontext_t* fiber, ucontext_t* caller, void (*entry)())
+      : stack_(malloc(kFiberStackSize)) {
+    ok_ = stack_ != nullptr && getcontext(fiber) == 0;
+    if (!ok_) return;
+    fiber->uc_stack.ss_sp = stack_;
+    fiber->uc_stack.ss_size = kFiberStackSize;
+    fiber->uc_link = caller;
+    makecontext(fiber, entry, 0);
+  }
+  ~FiberStack() { free(stack_); }
+  FiberStack(const FiberStack&) = delete;
+  FiberStack& operator=(const FiberStack&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  void* stack_;
+  bool ok_ = false;
+};
+
 struct Fiber {
   ucontext_t caller;
   ucontext_t fiber;
@@ -66,13 +89,8 @@ TEST(ForeignStackTest, StackSwitchInsideDoStaysInsideTheCall) {
   NewTestSecret();
   Fiber fiber;
   g_fiber = &fiber;
-  void* stack = malloc(kFiberStackSize);
-  ASSERT_NE(stack, nullptr);
-  ASSERT_EQ(getcontext(&fiber.fiber), 0);
-  fiber.fiber.uc_stack.ss_sp = stack;
-  fiber.fiber.uc_stack.ss_size = kFiberStackSize;
-  fiber.fiber.uc_link = &fiber.caller;
-  makecontext(&fiber.fiber, FiberMain, 0);
+  FiberStack stack(&fiber.fiber, &fiber.caller, FiberMain);
+  ASSERT_TRUE(stack.ok());
 
   uint64_t outer_check = 0;
   secret::Do([&] {
@@ -87,7 +105,6 @@ TEST(ForeignStackTest, StackSwitchInsideDoStaysInsideTheCall) {
     }
     EXPECT_TRUE(secret::Enabled());
   });
-  free(stack);
 
   EXPECT_TRUE(fiber.enabled) << "Enabled() is false on a stack switched to inside Do";
   EXPECT_TRUE(fiber.nested_ran);
@@ -135,13 +152,8 @@ TEST(ForeignStackTest, CallPausedInACoroutineIsNotTakenForALongjmp) {
   NewTestSecret();
   PausedCall paused;
   g_paused = &paused;
-  void* stack = malloc(kFiberStackSize);
-  ASSERT_NE(stack, nullptr);
-  ASSERT_EQ(getcontext(&paused.fiber), 0);
-  paused.fiber.uc_stack.ss_sp = stack;
-  paused.fiber.uc_stack.ss_size = kFiberStackSize;
-  paused.fiber.uc_link = &paused.caller;
-  makecontext(&paused.fiber, PausingFiberMain, 0);
+  FiberStack stack(&paused.fiber, &paused.caller, PausingFiberMain);
+  ASSERT_TRUE(stack.ok());
   // Make sure this thread has its secret stacks before the fiber runs.
   secret::Do([] {});
 
@@ -155,7 +167,6 @@ TEST(ForeignStackTest, CallPausedInACoroutineIsNotTakenForALongjmp) {
   EXPECT_TRUE(paused.finished);
   EXPECT_EQ(paused.live_check, kSecretSize)
       << "the paused call's frame was erased or changed";
-  free(stack);
 
   // The thread is usable again, and nothing of the call is left.
   EXPECT_EQ(secret_do([](void* r) { *static_cast<bool*>(r) = true; }, &ran), 0);
