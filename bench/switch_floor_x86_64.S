@@ -10,6 +10,8 @@
 
 #if defined(__x86_64__) && defined(__linux__)
 
+#include "arch/x86_64/clear_registers.inc"
+
 	.text
 	.globl	secretmode_bench_floor
 	.type	secretmode_bench_floor, @function
@@ -33,34 +35,18 @@ secretmode_bench_floor:
 	movq	%rdi, %rax
 	movq	%rsi, %rdi
 	call	*%rax
-	// Clear the vector registers and the caller-saved GPRs.
-	vzeroall
-	xorl	%eax, %eax
-	xorl	%ecx, %ecx
-	xorl	%edx, %edx
-	xorl	%esi, %esi
-	xorl	%edi, %edi
-	xorl	%r8d, %r8d
-	xorl	%r9d, %r9d
-	xorl	%r10d, %r10d
-	xorl	%r11d, %r11d
-	// Signal stack check: OR the top 128 bytes (the result is not used).
-	vmovdqa	-32(%r12), %ymm0
-	vpor	-64(%r12), %ymm0, %ymm0
-	vpor	-96(%r12), %ymm0, %ymm0
-	vpor	-128(%r12), %ymm0, %ymm0
-	vptest	%ymm0, %ymm0
-	setnz	%al
-	vpxor	%xmm0, %xmm0, %xmm0
-	// Zero the 128 bytes below the stack top.
-	vmovdqa	%ymm0, -32(%rbx)
-	vmovdqa	%ymm0, -64(%rbx)
-	vmovdqa	%ymm0, -96(%rbx)
-	vmovdqa	%ymm0, -128(%rbx)
-	vzeroupper
-	xorl	%eax, %eax
-	// Back on the caller's stack.
+	// The same clearing, signal-stack check and zeroing as secret_do, from
+	// the same macros and routine (arch/x86_64/clear_registers.inc, erase.S).
+	CLEAR_VECTOR_REGISTERS
+	CLEAR_CALLER_SAVED_GPRS
+	SIGNAL_STACK_TOP_DIRTY %r12, %edi	// the result is not used
+	// Back on the caller's stack, then zero the 128 bytes below the top of
+	// the stack fn ran on.
 	leaq	-16(%rbp), %rsp
+	leaq	-128(%rbx), %rdi
+	movq	%rbx, %rsi
+	call	secretmode_zero_small_range
+	CLEAR_CALLER_SAVED_GPRS
 	popq	%r12
 	.cfi_restore %r12
 	popq	%rbx
