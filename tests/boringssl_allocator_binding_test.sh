@@ -8,9 +8,7 @@
 set -euo pipefail
 
 SOURCE="${TEST_SRCDIR}/secretmode/tests/programs/boringssl_allocation.c"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/binding.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 archive=""
 include=""

@@ -5,46 +5,12 @@
 # and with itself, on loopback. Every server is stopped by its PID.
 set -euo pipefail
 
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
+
 BSSL="${TEST_SRCDIR}/boringssl/bssl"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/bssl_interop.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
 [[ -x "$BSSL" ]] || fail "bssl not found at $BSSL"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj /CN=secretmode.test -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+make_certificate
 REQUEST=$'GET / HTTP/1.0\r\n\r\n'
-
-# start_server NAME COMMAND...: runs a server on a free port (sets PORT),
-# waiting until it listens; retries on another port if the first is taken.
-start_server() {
-  local name="$1"; shift
-  for attempt in 1 2 3 4 5; do
-    PORT=$((20000 + RANDOM % 40000))
-    "${@//@PORT@/$PORT}" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-    SERVER_PID=$!
-    for _ in $(seq 1 50); do
-      if ss -ltn "sport = :$PORT" 2>/dev/null | grep -q LISTEN; then return 0; fi
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  done
-  fail "$name did not start: $(cat "$WORK/$name.err")"
-}
-
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
 
 # exchange NAME EXPECTED CLIENT_COMMAND...: sends an HTTP request through the
 # client (reading stdin, printing what the server answers) to the running
@@ -53,7 +19,7 @@ exchange() {
   local name="$1" expected="$2"; shift 2
   local out
   out="$(printf '%s' "$REQUEST" | timeout 10 "${@//@PORT@/$PORT}" 2>"$WORK/client.err" || true)"
-  stop_server
+  stop_server TERM
   grep -q "$expected" <<<"$out" || fail "$name: $out $(cat "$WORK/client.err")"
   echo "$name: data both ways"
 }

@@ -8,9 +8,7 @@ set -euo pipefail
 RUNFILES="${TEST_SRCDIR}/secretmode"
 SERIES_DIR="$RUNFILES/patches/boringssl"
 WORKSPACE_FILE="$RUNFILES/WORKSPACE"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/series.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 series="$(grep -vE '^[[:space:]]*(#|$)' "$SERIES_DIR/series")"
 [[ -n "$series" ]] || fail "empty series"

@@ -13,17 +13,12 @@ set -euo pipefail
 RUNFILES="${TEST_SRCDIR}/secretmode"
 DIR="$RUNFILES/shim/openssl/link_in_place"
 SOURCE="$RUNFILES/tests/programs/tls_handshake_client.c"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/link_in_place.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 for f in libssl.so libcrypto.so libsecretmode_openssl.so; do
   [[ -f "$DIR/$f" ]] || fail "$DIR/$f is missing"
 done
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj /CN=secretmode.test -addext subjectAltName=DNS:secretmode.test \
-  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+make_certificate
 
 CC="${CC:-cc}"
 "$CC" -O1 -Wall -Wextra -Werror "$SOURCE" -o "$WORK/linked" \

@@ -12,23 +12,13 @@ set -euo pipefail
 
 SHIM="${TEST_SRCDIR}/secretmode/shim/openssl/libsecretmode_openssl.so"
 PYTHON_PAIR="${TEST_SRCDIR}/secretmode/tests/programs/python_tls_pair.py"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/programs.XXXXXX")"
-NGINX_PID=""
-cleanup() {
-  if [[ -n "$NGINX_PID" ]]; then kill -KILL "$NGINX_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 [[ -f "$SHIM" ]] || fail "shim not found at $SHIM"
 for program in /usr/sbin/nginx /usr/bin/curl /usr/bin/python3; do
   [[ -x "$program" ]] || fail "$program is missing (scripts/setup.sh installs it)"
 done
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj /CN=secretmode.test -addext subjectAltName=DNS:secretmode.test \
-  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+make_certificate
 
 # wrapped_sum FILE LEVEL: the sum of LEVEL's wrapped calls over every report
 # in FILE (one per process).
@@ -39,10 +29,10 @@ wrapped_sum() {
 reports() { grep -c "^secretmode: shim wrapped" "$1" || true; }
 
 # ---- nginx: a forking server ----
-start_nginx() {
-  local port="$1"
-  mkdir -p "$WORK/nginx/tmp"
-  cat >"$WORK/nginx/nginx.conf" <<CONF
+# The configuration is written with the port left as LISTEN_PORT; the shell
+# that start_server runs fills it in and becomes nginx's master.
+mkdir -p "$WORK/nginx/tmp"
+cat >"$WORK/nginx/nginx.conf.in" <<CONF
 master_process on;
 worker_processes 2;
 daemon off;
@@ -58,7 +48,7 @@ http {
   uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
   scgi_temp_path $WORK/nginx/tmp/scgi;
   server {
-    listen 127.0.0.1:$port ssl;
+    listen 127.0.0.1:LISTEN_PORT ssl;
     server_name secretmode.test;
     ssl_certificate $WORK/cert.pem;
     ssl_certificate_key $WORK/key.pem;
@@ -67,29 +57,11 @@ http {
   }
 }
 CONF
-  SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
-    /usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
-    >"$WORK/nginx.out" 2>"$WORK/nginx.err" &
-  NGINX_PID=$!
-}
-
-port=""
-for attempt in 1 2 3 4 5; do
-  candidate=$((20000 + RANDOM % 40000))
-  start_nginx "$candidate"
-  for _ in $(seq 1 50); do
-    grep -q "start worker process" "$WORK/nginx.err" 2>/dev/null && break
-    kill -0 "$NGINX_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$NGINX_PID" 2>/dev/null && grep -q "start worker process" "$WORK/nginx.err"; then
-    port="$candidate"
-    break
-  fi
-  wait "$NGINX_PID" 2>/dev/null || true
-  NGINX_PID=""
-done
-[[ -n "$port" ]] || fail "nginx did not start: $(cat "$WORK/nginx.err")"
+# shellcheck disable=SC2016
+start_server nginx sh -c 'sed "s/LISTEN_PORT/$1/" "$2.in" >"$2" &&
+  exec env SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$3" /usr/sbin/nginx -p "$4" -c "$2"' \
+  sh @PORT@ "$WORK/nginx/nginx.conf" "$SHIM" "$WORK/nginx"
+port="$PORT"
 
 : >"$WORK/curl.err"
 for round in 1 2 3; do
@@ -113,11 +85,9 @@ echo "curl: 6 fetches over TLS 1.3 and 1.2 from a preloaded nginx"
 [[ "$(wrapped_sum "$WORK/curl.err" libssl)" -gt 0 ]] || fail "curl wrapped no libssl call"
 
 # Graceful stop: the master and both workers exit and report.
-kill -QUIT "$NGINX_PID"
-for _ in $(seq 1 100); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$NGINX_PID" 2>/dev/null && fail "nginx did not stop on SIGQUIT"
-wait "$NGINX_PID" || fail "nginx exited with status $?: $(cat "$WORK/nginx.err")"
-NGINX_PID=""
+stop_server QUIT
+[[ "$SERVER_STATUS" == 0 ]] ||
+  fail "nginx exited with status $SERVER_STATUS: $(cat "$WORK/nginx.err")"
 if grep -E "\[(alert|crit|emerg)\]|signal [0-9]+ \(core dumped\)|exited on signal" "$WORK/nginx.err"; then
   fail "nginx reported a failure"
 fi

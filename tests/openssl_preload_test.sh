@@ -8,50 +8,26 @@
 set -euo pipefail
 
 SHIM="${TEST_SRCDIR}/secretmode/shim/openssl/libsecretmode_openssl.so"
-WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/preload.XXXXXX")"
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 [[ -f "$SHIM" ]] || fail "shim not found at $SHIM"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-  -subj /CN=localhost -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+make_certificate
 
 # exchange VERSION_FLAGS LEVELS: one connection between a preloaded s_server
 # (-rev echoes each line reversed) and a preloaded s_client on a free port.
 # Leaves the outputs in $WORK/{server,client}.{out,err}.
 exchange() {
   # VERSION_FLAGS is split into words: "-tls1_3 -async" passes two flags.
-  local version="$1" levels="$2" port
-  for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
-      timeout 20 openssl s_server -accept "$port" -cert "$WORK/cert.pem" \
-      -key "$WORK/key.pem" $version -naccept 1 -rev \
-      >"$WORK/server.out" 2>"$WORK/server.err" &
-    SERVER_PID=$!
-    # Ready once it prints ACCEPT; gone if the port was taken.
-    for _ in $(seq 1 50); do
-      grep -q ACCEPT "$WORK/server.out" 2>/dev/null && break
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    grep -q ACCEPT "$WORK/server.out" 2>/dev/null && break
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  done
-  [[ -n "$SERVER_PID" ]] || fail "s_server did not start: $(cat "$WORK/server.err")"
+  local version="$1" levels="$2"
+  start_server server env SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 \
+    LD_PRELOAD="$SHIM" timeout 20 openssl s_server -accept @PORT@ \
+    -cert "$WORK/cert.pem" -key "$WORK/key.pem" $version -naccept 1 -rev
   (echo "secret mode for openssl"; sleep 1) |
     SECRETMODE_SHIM_LEVELS="$levels" SECRETMODE_SHIM_REPORT=1 LD_PRELOAD="$SHIM" \
-      timeout 20 openssl s_client -connect "127.0.0.1:$port" $version -brief \
+      timeout 20 openssl s_client -connect "127.0.0.1:$PORT" $version -brief \
       >"$WORK/client.out" 2>"$WORK/client.err" || fail "s_client failed: $(cat "$WORK/client.err")"
-  wait "$SERVER_PID" || true
-  SERVER_PID=""
+  # s_server ends after its one connection, and then writes its report.
+  wait_server
 }
 
 # wrapped SIDE LEVEL: the count of wrapped calls SIDE's report gives LEVEL.
