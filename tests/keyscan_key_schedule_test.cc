@@ -1,14 +1,23 @@
-// Known answers for the key-log reader: RFC 8448 section 3 (the simple 1-RTT
-// handshake, TLS_AES_128_GCM_SHA256) for HKDF-Expand-Label and the traffic
-// keys and IVs, and the parser's handling of malformed input.
-#include "tests/support/tls_keylog.h"
+// keyscan's key schedule: known answers from RFC 8448 section 3 (the simple
+// 1-RTT handshake, TLS_AES_128_GCM_SHA256) for HKDF-Expand-Label and the
+// traffic keys and IVs, SHA-384 and ChaCha20 keys checked against an
+// independent computation, and the key-log parser's handling of malformed
+// input.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace secret_test {
+#include "keyscan/hkdf_expand_label.h"
+#include "keyscan/key_log.h"
+#include "keyscan/needles.h"
+
+namespace keyscan {
 namespace {
 
 // RFC 8448 section 3.
@@ -94,6 +103,72 @@ TEST(HkdfExpandLabelTest, CrossCheckedLongKeys) {
             "c7db5ce322196d9667722ed2a63d8a64");
   EXPECT_EQ(ExpandLabel("SHA384", secret384, "iv", 12),
             "fc4dc87e05fa4337db00ad3d");
+}
+
+// HmacExpandLabel is HKDF-Expand-Label written from RFC 5869 section 2.3
+// and RFC 8446 section 7.1 with nothing but HMAC (OpenSSL's EVP_MAC), so it
+// shares no code with the EVP_KDF "HKDF" path under test.
+std::vector<uint8_t> HmacExpandLabel(const char* digest,
+                                     const std::vector<uint8_t>& secret,
+                                     const std::string& label, size_t len) {
+  const std::string full = "tls13 " + label;
+  std::vector<uint8_t> info = {static_cast<uint8_t>(len >> 8),
+                               static_cast<uint8_t>(len),
+                               static_cast<uint8_t>(full.size())};
+  info.insert(info.end(), full.begin(), full.end());
+  info.push_back(0);  // empty context
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  std::vector<uint8_t> out, t;
+  for (uint8_t i = 1; out.size() < len; ++i) {
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                         const_cast<char*>(digest), 0),
+        OSSL_PARAM_construct_end()};
+    EXPECT_EQ(EVP_MAC_init(ctx, secret.data(), secret.size(), params), 1);
+    EVP_MAC_update(ctx, t.data(), t.size());
+    EVP_MAC_update(ctx, info.data(), info.size());
+    EVP_MAC_update(ctx, &i, 1);
+    uint8_t block[EVP_MAX_MD_SIZE];
+    size_t block_len = 0;
+    EXPECT_EQ(EVP_MAC_final(ctx, block, &block_len, sizeof(block)), 1);
+    EVP_MAC_CTX_free(ctx);
+    t.assign(block, block + block_len);
+    out.insert(out.end(), t.begin(), t.end());
+  }
+  EVP_MAC_free(mac);
+  out.resize(len);
+  return out;
+}
+
+// Random secrets of both hashes: every key and IV size TLS 1.3 suites use
+// agrees with the independent HMAC computation.
+TEST(HkdfExpandLabelTest, AgreesWithHmacForRandomSecrets) {
+  struct Case {
+    const char* digest;
+    size_t secret_len;
+    size_t key_len;
+  };
+  const Case cases[] = {{"SHA256", 32, 16}, {"SHA256", 32, 32},
+                        {"SHA384", 48, 32}};
+  for (int round = 0; round < 8; ++round) {
+    for (const Case& c : cases) {
+      std::vector<uint8_t> secret(c.secret_len);
+      ASSERT_EQ(RAND_bytes(secret.data(), static_cast<int>(secret.size())),
+                1);
+      for (const auto& [label, len] :
+           {std::pair<std::string, size_t>{"key", c.key_len}, {"iv", 12}}) {
+        std::vector<uint8_t> out(len);
+        std::string error;
+        ASSERT_TRUE(HkdfExpandLabel(c.digest, secret.data(), secret.size(),
+                                    label, nullptr, 0, out.data(), len,
+                                    &error))
+            << error;
+        EXPECT_EQ(Hex(out), Hex(HmacExpandLabel(c.digest, secret, label, len)))
+            << c.digest << " " << label << " " << len;
+      }
+    }
+  }
 }
 
 TEST(HkdfExpandLabelTest, UnknownDigestIsAnError) {
@@ -219,6 +294,29 @@ TEST(NeedlesFromKeyLogTest, Tls12MasterSecretIsSearchedAsItIs) {
   EXPECT_EQ(Hex(needles[0].bytes), master);
 }
 
+TEST(NeedlesFromKeyLogTest, CategoriesSeparateMasterSecretsFromTls13Keys) {
+  const std::string cr = kClientRandom;
+  const std::string log = "CLIENT_RANDOM " + cr + " " + std::string(96, 'b') +
+                          "\nEXPORTER_SECRET " + cr + " " + kExporterSecret +
+                          "\n\nCLIENT_TRAFFIC_SECRET_0 " + cr + " " +
+                          kClientApplicationSecret + "\n";
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog(log, &needles, &error)) << error;
+  ASSERT_EQ(needles.size(), 6u);
+  EXPECT_EQ(needles[0].category, NeedleCategory::kTls12Master);
+  EXPECT_EQ(needles[0].line_number, 1);
+  EXPECT_STREQ(NeedleCategoryName(needles[0].category),
+               "TLS 1.2 master secret");
+  EXPECT_EQ(needles[1].category, NeedleCategory::kTls13Exporter);
+  EXPECT_EQ(needles[1].line_number, 2);
+  for (size_t i = 2; i < needles.size(); ++i) {
+    EXPECT_EQ(needles[i].category, NeedleCategory::kTls13Traffic);
+    EXPECT_EQ(needles[i].line_number, 4);
+  }
+  WipeNeedles(&needles);
+}
+
 TEST(NeedlesFromKeyLogTest, EmptyAndCommentOnlyLogsGiveNothing) {
   for (const char* log : {"", "\n\n", "# only a comment\n   \n\t# another\n"}) {
     std::vector<Needle> needles;
@@ -297,4 +395,4 @@ TEST(ParseKeyLogTest, LinesKeepTheirNumbersAndAFinalLineNeedsNoNewline) {
 }
 
 }  // namespace
-}  // namespace secret_test
+}  // namespace keyscan
