@@ -80,6 +80,38 @@ std::vector<Hit> FindInSelf(const void* pattern, size_t len,
 std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
                                const ScanOptions& options = {});
 
+// Receives another process's resident memory from VisitProcessMemory, in
+// address order, for searches of many patterns in one pass (keyscan).
+class ProcessMemoryVisitor {
+ public:
+  // Regions is called once, before any Chunk, with the mappings the scan
+  // will cover (read from smaps, sorted; Region::rss_kb and vm_flags set).
+  // The vector stays valid until VisitProcessMemory returns.
+  virtual void Regions(const std::vector<Region>& regions) { (void)regions; }
+  // Chunk receives target bytes data[0, len) that start at `address` in the
+  // target. The first `carried` bytes repeat the end of the previous chunk
+  // (contiguous memory, up to VisitProcessMemory's `overlap`), so matches
+  // across chunk and mapping boundaries are seen; a match lying entirely in
+  // data[0, carried) was already seen in the previous chunk. `data` is wiped
+  // after the call. Return false to stop the scan.
+  virtual bool Chunk(const uint8_t* data, size_t len, uintptr_t address,
+                     size_t carried) = 0;
+
+ protected:
+  ~ProcessMemoryVisitor() = default;
+};
+
+// VisitProcessMemory reads every resident page FindInProcess would search
+// (same mappings, residency rules and options: include_readonly,
+// max_unknown_residency_bytes, stats) and hands it to `visitor` in chunks of
+// at most 1 MiB plus `overlap` carried bytes. Returns false with
+// stats->error set (or aborts when options.stats is null, as FindInProcess)
+// when the scan cannot run or the target exits during it; exclude and
+// max_hits are the visitor's business and ignored here.
+bool VisitProcessMemory(pid_t pid, size_t overlap,
+                        ProcessMemoryVisitor* visitor,
+                        const ScanOptions& options = {});
+
 // One line per hit (address, offset in and name/perms of the mapping), for
 // test failure messages.
 std::string Describe(const std::vector<Hit>& hits);

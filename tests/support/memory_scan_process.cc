@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,18 +47,16 @@ class ScratchBuffer {
   uint8_t* data_;
 };
 
-// Reads maximal resident runs in chunks, carrying the last len-1 bytes
+// Reads maximal resident runs in chunks, carrying the last `overlap` bytes
 // over so matches across chunk (and mapping) boundaries are found.
-class RemoteScanner : public ResidentRangeSink {
+class RemoteReader : public ResidentRangeSink {
  public:
-  RemoteScanner(int mem_fd, const uint8_t* pattern, size_t len,
-                uint8_t* buffer, internal::HitCollector* hits,
-                ScanStats* stats)
+  RemoteReader(int mem_fd, size_t overlap, uint8_t* buffer,
+               ProcessMemoryVisitor* visitor, ScanStats* stats)
       : mem_fd_(mem_fd),
-        pattern_(pattern),
-        len_(len),
+        overlap_(overlap),
         buffer_(buffer),
-        hits_(hits),
+        visitor_(visitor),
         stats_(stats) {}
 
   void Resident(uintptr_t start, uintptr_t end) override {
@@ -98,26 +97,54 @@ class RemoteScanner : public ResidentRangeSink {
         continue;
       }
       const size_t total = carry + static_cast<size_t>(got);
-      internal::MatchAt ctx{hits_, addr - carry};
-      stopped_ =
-          !SearchInPlace(buffer_, total, pattern_, len_, &internal::AddMatch, &ctx);
+      stopped_ = !visitor_->Chunk(buffer_, total, addr - carry, carry);
       stats_->bytes_scanned += static_cast<uint64_t>(got);
       addr += static_cast<uintptr_t>(got);
-      carry = std::min(len_ - 1, total);
-      std::memmove(buffer_, buffer_ + total - carry, carry);
+      const size_t next_carry = std::min(overlap_, total);
+      std::memmove(buffer_, buffer_ + total - next_carry, next_carry);
+      // What is not carried may be a secret: do not leave it in the buffer.
+      explicit_bzero(buffer_ + next_carry, total - next_carry);
+      carry = next_carry;
     }
   }
 
   int mem_fd_;
-  const uint8_t* pattern_;
-  size_t len_;
+  size_t overlap_;
   uint8_t* buffer_;
-  internal::HitCollector* hits_;
+  ProcessMemoryVisitor* visitor_;
   ScanStats* stats_;
   uintptr_t run_start_ = 0;
   uintptr_t run_end_ = 0;
   bool stopped_ = false;
   bool target_gone_ = false;
+};
+
+// FindInProcess's search of one pattern, as a visitor.
+class PatternVisitor : public ProcessMemoryVisitor {
+ public:
+  PatternVisitor(const uint8_t* pattern, size_t len, const ScanOptions& options)
+      : pattern_(pattern), len_(len), options_(options) {}
+
+  void Regions(const std::vector<Region>& regions) override {
+    hits_.emplace(regions, options_, len_);
+  }
+
+  bool Chunk(const uint8_t* data, size_t len, uintptr_t address,
+             size_t /*carried*/) override {
+    // The carry is len_ - 1 bytes: no whole match fits in it, so nothing
+    // is reported twice.
+    internal::MatchAt ctx{&*hits_, address};
+    return SearchInPlace(data, len, pattern_, len_, &internal::AddMatch, &ctx);
+  }
+
+  bool truncated() const { return hits_ && hits_->truncated(); }
+  std::vector<Hit> Take() { return hits_ ? hits_->Take() : std::vector<Hit>(); }
+
+ private:
+  const uint8_t* pattern_;
+  size_t len_;
+  const ScanOptions& options_;
+  std::optional<internal::HitCollector> hits_;
 };
 
 class Fd {
@@ -137,20 +164,21 @@ class Fd {
 
 }  // namespace
 
-std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
-                               const ScanOptions& options) {
+bool VisitProcessMemory(pid_t pid, size_t overlap,
+                        ProcessMemoryVisitor* visitor,
+                        const ScanOptions& options) {
   ScanStats local_stats;
   ScanStats* stats = options.stats != nullptr ? options.stats : &local_stats;
   *stats = ScanStats();
-  if (pattern == nullptr || len == 0 || pid <= 0) {
-    internal::ScanFailed(options, "empty pattern or invalid pid");
-    return {};
+  if (pid <= 0) {
+    internal::ScanFailed(options, "invalid pid");
+    return false;
   }
   std::vector<Region> regions;
   std::string error;
   if (!ReadMaps(pid, /*with_rss=*/true, &regions, &error)) {
     internal::ScanFailed(options, error);
-    return {};
+    return false;
   }
   stats->regions_total = regions.size();
   const std::string proc = "/proc/" + std::to_string(pid);
@@ -158,18 +186,17 @@ std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
   if (mem.get() < 0) {
     internal::ScanFailed(options, "open " + proc + "/mem: " +
                                       std::strerror(errno));
-    return {};
+    return false;
   }
   Fd pagemap(proc + "/pagemap");  // optional: residency falls back to Rss
-  ScratchBuffer buffer(kReadChunk + len);
+  ScratchBuffer buffer(kReadChunk + overlap);
   if (buffer.data() == nullptr) {
     internal::ScanFailed(options, "mmap scratch buffer failed");
-    return {};
+    return false;
   }
 
-  internal::HitCollector hits(regions, options, len);
-  RemoteScanner scanner(mem.get(), static_cast<const uint8_t*>(pattern), len,
-                        buffer.data(), &hits, stats);
+  visitor->Regions(regions);
+  RemoteReader reader(mem.get(), overlap, buffer.data(), visitor, stats);
   bool pagemap_scan_supported = pagemap.get() >= 0;
   for (const Region& r : regions) {
     if (!internal::IsScannable(r, options.include_readonly) ||
@@ -180,19 +207,19 @@ std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
     Residency result = Residency::kUnsupported;
     if (pagemap_scan_supported) {
       result = ResidentRangesByPagemapScan(pagemap.get(), r.start, r.end,
-                                           &scanner);
+                                           &reader);
       pagemap_scan_supported = result != Residency::kUnsupported;
     }
     if (result == Residency::kUnsupported && pagemap.get() >= 0 &&
         r.size() <= kPagemapReadMaxBytes) {
       result = ResidentRangesByPagemapRead(pagemap.get(), r.start, r.end,
-                                           &scanner);
+                                           &reader);
     }
     if (result == Residency::kUnsupported) {
       const bool fully_resident =
           r.rss_kb > 0 && static_cast<uint64_t>(r.rss_kb) * 1024 >= r.size();
       if (fully_resident || r.size() <= options.max_unknown_residency_bytes) {
-        scanner.Resident(r.start, r.end);
+        reader.Resident(r.start, r.end);
         result = Residency::kOk;
       }
     }
@@ -201,15 +228,30 @@ std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
     } else {
       ++stats->regions_skipped;
     }
-    if (scanner.stopped()) break;
+    if (reader.stopped()) break;
   }
-  scanner.Flush();
-  if (scanner.target_gone()) {
+  reader.Flush();
+  if (reader.target_gone()) {
     internal::ScanFailed(options, "process " + std::to_string(pid) +
                                       " exited during the scan");
+    return false;
   }
-  stats->hits_truncated = hits.truncated();
-  return hits.Take();
+  return true;
+}
+
+std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
+                               const ScanOptions& options) {
+  if (pattern == nullptr || len == 0) {
+    if (options.stats != nullptr) *options.stats = ScanStats();
+    internal::ScanFailed(options, "empty pattern");
+    return {};
+  }
+  PatternVisitor visitor(static_cast<const uint8_t*>(pattern), len, options);
+  VisitProcessMemory(pid, len - 1, &visitor, options);
+  if (options.stats != nullptr) {
+    options.stats->hits_truncated = visitor.truncated();
+  }
+  return visitor.Take();
 }
 
 }  // namespace secret_test

@@ -104,6 +104,8 @@ bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
       out->push_back(std::move(r));
     } else if (!out->empty() && std::strncmp(p, "Rss:", 4) == 0) {
       out->back().rss_kb = std::strtoll(p + 4, nullptr, 10);
+    } else if (!out->empty() && std::strncmp(p, "VmFlags:", 8) == 0) {
+      out->back().vm_flags = std::string(p + 8, eol) + " ";
     }
     p = eol + 1;
   }

@@ -20,6 +20,9 @@ struct Region {
   std::string name;
   // Resident set size from smaps in KiB; -1 when only maps was read.
   int64_t rss_kb = -1;
+  // The smaps "VmFlags:" value with a space on each side (" rd wr mr dd "),
+  // so a flag can be searched as " dd "; empty when only maps was read.
+  std::string vm_flags;
 
   uintptr_t size() const { return end - start; }
   bool readable() const { return perms.size() > 0 && perms[0] == 'r'; }
@@ -29,7 +32,8 @@ struct Region {
 };
 
 // Reads the mappings of `pid` (0 = the calling process) sorted by address.
-// With `with_rss` the smaps file is parsed so that Region::rss_kb is filled.
+// With `with_rss` the smaps file is parsed so that Region::rss_kb and
+// Region::vm_flags are filled.
 // Returns false and sets *error when the file cannot be read or parsed.
 bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
               std::string* error);
