@@ -36,7 +36,7 @@
 
 #if defined(SECRETMODE_BENCH_WITH_SHIM)
 #include "secret/secret_c.h"
-#include "shim/openssl/secret_shim.h"
+#include "shim/secret_shim.h"
 #endif
 
 namespace {

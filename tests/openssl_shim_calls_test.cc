@@ -24,7 +24,7 @@
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "shim/openssl/memory_hooks.h"
-#include "shim/openssl/secret_shim.h"
+#include "shim/secret_shim.h"
 #include "tests/support/tls_pair.h"
 
 namespace secret_test {

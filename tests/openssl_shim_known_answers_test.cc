@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "shim/openssl/secret_shim.h"
+#include "shim/secret_shim.h"
 #include "tests/support/tls_keylog.h"
 
 namespace secret_test {

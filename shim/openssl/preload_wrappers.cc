@@ -29,8 +29,10 @@
 #include <openssl/x509.h>
 
 #include "secret/secret_c.h"
+#include "shim/entry_select.h"
+#include "shim/openssl/entry_index.h"
 #include "shim/openssl/openssl_symbols.h"
-#include "shim/openssl/shim_levels.h"
+#include "shim/shim_runtime.h"
 
 namespace secret_shim {
 namespace {
@@ -57,18 +59,6 @@ Fn Next(std::atomic<void*>& slot, const char* name) {
   return reinterpret_cast<Fn>(fn);
 }
 
-// RunInSecretMode runs `call` inside secret_do. If this thread's secret
-// stacks cannot be set up (ENOMEM), the call runs unprotected rather than
-// failing a TLS operation, and that is reported once.
-template <typename Call>
-void RunInSecretMode(Call& call) {
-  const int err = secret_do([](void* p) { (*static_cast<Call*>(p))(); }, &call);
-  if (__builtin_expect(err != 0, 0)) {
-    ReportUnprotectedCall(err);
-    call();
-  }
-}
-
 }  // namespace
 }  // namespace secret_shim
 
@@ -88,22 +78,26 @@ using secret_shim::kLibssl;
     secret_shim::CountCall(secret_shim::kEntry_##name, outermost);        \
   }
 
-#define SECRETMODE_ENTRY(level, category, ret, name, params, args, why) \
-  extern "C" ret name params {                                         \
-    SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)              \
-    if (!outermost) return fn args;                                    \
-    ret result{};                                                      \
-    auto call = [&] { result = fn args; };                             \
-    secret_shim::RunInSecretMode(call);                                \
-    return result;                                                     \
-  }
+#define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, \
+                         why)                                            \
+  SECRETMODE_IF_OPENSSL(                                                 \
+      libs, extern "C" ret name params {                                 \
+        SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)            \
+        if (!outermost) return fn args;                                  \
+        ret result{};                                                    \
+        auto call = [&] { result = fn args; };                           \
+        secret_shim::RunInSecretMode(call);                              \
+        return result;                                                   \
+      })
 
-#define SECRETMODE_ENTRY_VOID(level, category, name, params, args, why) \
-  extern "C" void name params {                                        \
-    SECRETMODE_WRAPPER_PROLOGUE(level, void, name, params)             \
-    if (!outermost) return fn args;                                    \
-    auto call = [&] { fn args; };                                      \
-    secret_shim::RunInSecretMode(call);                                \
-  }
+#define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
+                              why)                                       \
+  SECRETMODE_IF_OPENSSL(                                                 \
+      libs, extern "C" void name params {                                \
+        SECRETMODE_WRAPPER_PROLOGUE(level, void, name, params)           \
+        if (!outermost) return fn args;                                  \
+        auto call = [&] { fn args; };                                    \
+        secret_shim::RunInSecretMode(call);                              \
+      })
 
 #include "shim/entry_points.inc"

@@ -1,15 +1,18 @@
-/* secret_shim.h: controls and statistics of the OpenSSL shim
- * (//shim/openssl:shim, or libsecretmode_openssl.so preloaded).
+/* secret_shim.h: controls and statistics of secretmode's shims: the OpenSSL
+ * shim (//shim/openssl:shim, or libsecretmode_openssl.so preloaded) and the
+ * BoringSSL link-time shim (//shim/boringssl:shim). A program links one of
+ * them; both implement this API.
  *
- * The shim wraps the entry points listed in shim/entry_points.inc: each
- * wrapper runs OpenSSL's function inside `secret_do` (only the outermost
- * wrapped call on a thread switches stacks; calls OpenSSL makes to other
- * wrapped functions run directly inside it) and returns its result, its
- * out-parameters and its error queue unchanged. A program that preloads the
- * shim can reach these functions with `dlsym(RTLD_DEFAULT, ...)`. */
+ * A shim wraps the entry points of shim/entry_points.inc that exist in its
+ * library: each wrapper runs the library's function inside `secret_do` (only
+ * the outermost wrapped call on a thread switches stacks; calls the library
+ * makes to other wrapped functions run directly inside it) and returns its
+ * result, its out-parameters and its error queue unchanged. A program that
+ * preloads the OpenSSL shim can reach these functions with
+ * `dlsym(RTLD_DEFAULT, ...)`. */
 
-#ifndef SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_
-#define SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_
+#ifndef SECRETMODE_SHIM_SECRET_SHIM_H_
+#define SECRETMODE_SHIM_SECRET_SHIM_H_
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +29,9 @@ extern "C" {
  * running are unaffected. Thread-safe and async-signal-safe.
  *
  * WARNING: "none" turns all protection off, and "libcrypto" alone leaves
- * libssl's own frames (which hold traffic keys in OpenSSL 3) unprotected. */
+ * libssl's own frames (which hold traffic keys in OpenSSL 3, and the
+ * traffic keys and IVs BoringSSL derives in `tls13_set_traffic_key`)
+ * unprotected. */
 int secret_shim_set_levels(const char* levels);
 
 /* secret_shim_levels returns the levels in effect as a static string in the
@@ -48,10 +53,11 @@ typedef struct secret_shim_call_count {
  * async-signal-safe. */
 void secret_shim_set_counting(int on);
 
-/* secret_shim_get_call_counts copies the counts of the first `capacity`
- * entry points into `out` (caller-owned; may be NULL when `capacity` is 0)
- * in the order of shim/entry_points.inc, and returns the number of entry
- * points, which may exceed `capacity`. The strings are static. Thread-safe;
+/* secret_shim_get_call_counts copies the counts of the shim's first
+ * `capacity` entry points into `out` (caller-owned; may be NULL when
+ * `capacity` is 0) in the order of shim/entry_points.inc (the entries of the
+ * shim's library only), and returns the number of entry points, which may
+ * exceed `capacity`. The strings are static. Thread-safe;
  * counts of calls running concurrently may or may not be included. */
 size_t secret_shim_get_call_counts(secret_shim_call_count* out,
                                    size_t capacity);
@@ -63,4 +69,4 @@ void secret_shim_reset_call_counts(void);
 }
 #endif
 
-#endif /* SECRETMODE_SHIM_OPENSSL_SECRET_SHIM_H_ */
+#endif /* SECRETMODE_SHIM_SECRET_SHIM_H_ */

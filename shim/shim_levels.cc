@@ -1,7 +1,7 @@
 // shim_levels.cc: which levels the wrappers run in secret mode (see
-// shim_levels.h and secret_shim.h).
+// shim_runtime.h and secret_shim.h).
 
-#include "shim/openssl/shim_levels.h"
+#include "shim/shim_runtime.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,8 +11,7 @@
 #include <atomic>
 
 #include "secret/secret_c.h"
-#include "shim/openssl/memory_hooks.h"
-#include "shim/openssl/secret_shim.h"
+#include "shim/secret_shim.h"
 
 namespace secret_shim {
 namespace {
@@ -20,7 +19,6 @@ namespace {
 constexpr int kUnread = -1;
 std::atomic<int> g_levels{kUnread};
 std::atomic<bool> g_reported_unprotected{false};
-std::atomic<bool> g_heap_checked{false};
 
 // ParseLevels returns the level bits `text` names, or -1.
 int ParseLevels(const char* text) {
@@ -83,23 +81,12 @@ bool ShouldWrap(unsigned level) {
   return (Levels() & static_cast<int>(level)) != 0;
 }
 
-void CheckHeapOnce() {
-  if (g_heap_checked.exchange(true)) return;
-  if (secret_openssl_arena_active()) return;
-  fprintf(stderr,
-          "secretmode: OpenSSL's heap is NOT in the secret arena: libcrypto "
-          "was loaded after the shim started (dlopen) and had allocated "
-          "already, so freed OpenSSL memory is not zeroed. Its entry points "
-          "still run in secret mode. Preload or link the shim with a program "
-          "that links libcrypto to cover the heap.\n");
-}
-
 void ReportUnprotectedCall(int err) {
   if (g_reported_unprotected.exchange(true)) return;
   fprintf(stderr,
-          "secretmode: secret_do failed (%s); OpenSSL calls that cannot "
+          "secretmode: secret_do failed (%s); %s calls that cannot "
           "enter secret mode run unprotected\n",
-          strerror(err));
+          strerror(err), ShimLibraryName());
 }
 
 }  // namespace secret_shim

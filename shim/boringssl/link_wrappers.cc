@@ -1,0 +1,80 @@
+// link_wrappers.cc: BoringSSL's sensitive entry points (the BoringSSL
+// entries of shim/entry_points.inc) run inside secret_do, bound at link
+// time. The shim's target links with `--wrap=NAME` for each entry (the
+// flags are generated from the same list, see BUILD.bazel): every call to
+// NAME that crosses object files in the final link -- the program's calls
+// into BoringSSL, libssl's calls into libcrypto, libcrypto's own calls
+// between its files -- reaches __wrap_NAME here, which calls BoringSSL's
+// NAME as __real_NAME. Calls within one object file are not redirected,
+// which is harmless: an outer wrapped call is already in secret mode.
+//
+// Only the outermost wrapped call switches stacks; nested ones run directly.
+
+#include <openssl/aead.h>
+#include <openssl/bn.h>
+#include <openssl/curve25519.h>
+#include <openssl/dh.h>
+#include <openssl/ec.h>
+#include <openssl/ec_key.h>
+#include <openssl/ecdh.h>
+#include <openssl/evp.h>
+#include <openssl/hkdf.h>
+#include <openssl/hmac.h>
+#include <openssl/hrss.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/ssl.h>
+
+#include "secret/secret_c.h"
+#include "shim/boringssl/entry_index.h"
+#include "shim/entry_select.h"
+#include "shim/shim_runtime.h"
+
+// CRYPTO_tls1_prf is exported by libcrypto but declared in one of its
+// internal headers (crypto/fipsmodule/tls/internal.h); the list gives its
+// signature.
+extern "C" int CRYPTO_tls1_prf(const EVP_MD* digest, uint8_t* out,
+                               size_t out_len, const uint8_t* secret,
+                               size_t secret_len, const char* label,
+                               size_t label_len, const uint8_t* seed1,
+                               size_t seed1_len, const uint8_t* seed2,
+                               size_t seed2_len);
+
+using secret_shim::kLibcrypto;
+using secret_shim::kLibssl;
+
+// Each wrapper: count the call if counting is on; run BoringSSL's function
+// directly when its level is off or secret mode is already active (a nested
+// call), else inside secret_do.
+#define SECRETMODE_WRAPPER_PROLOGUE(level, name)                    \
+  const bool outermost =                                           \
+      secret_shim::ShouldWrap(level) && !secret_enabled();         \
+  if (__builtin_expect(secret_shim::CountingOn(), 0)) {            \
+    secret_shim::CountCall(secret_shim::kEntry_##name, outermost); \
+  }
+
+#define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, \
+                         why)                                            \
+  SECRETMODE_IF_BORINGSSL(                                               \
+      libs, extern "C" ret __real_##name params;                         \
+      extern "C" ret __wrap_##name params {                              \
+        SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
+        if (!outermost) return __real_##name args;                       \
+        ret result{};                                                    \
+        auto call = [&] { result = __real_##name args; };                \
+        secret_shim::RunInSecretMode(call);                              \
+        return result;                                                   \
+      })
+
+#define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
+                              why)                                       \
+  SECRETMODE_IF_BORINGSSL(                                               \
+      libs, extern "C" void __real_##name params;                        \
+      extern "C" void __wrap_##name params {                             \
+        SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
+        if (!outermost) return __real_##name args;                       \
+        auto call = [&] { __real_##name args; };                         \
+        secret_shim::RunInSecretMode(call);                              \
+      })
+
+#include "shim/entry_points.inc"

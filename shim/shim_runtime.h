@@ -1,0 +1,96 @@
+// shim_runtime.h: what every shim's wrappers share: which levels of
+// shim/entry_points.inc run in secret mode (SECRETMODE_SHIM_LEVELS,
+// secret_shim_set_levels), the per-entry-point counts (on when
+// SECRETMODE_SHIM_REPORT is set, or by secret_shim_set_counting), the report
+// at exit, and running a call in secret mode. The public API is in
+// shim/secret_shim.h.
+//
+// Each shim (OpenSSL's, BoringSSL's) links this once and defines the
+// functions under "Defined by each shim" for its library.
+
+#ifndef SECRETMODE_SHIM_SHIM_RUNTIME_H_
+#define SECRETMODE_SHIM_SHIM_RUNTIME_H_
+
+#include <stdint.h>
+
+#include <atomic>
+
+#include "secret/secret_c.h"
+
+namespace secret_shim {
+
+enum Level : unsigned {
+  kLibssl = 1,
+  kLibcrypto = 2,
+};
+
+// One entry point of the shim's library, in the list's order.
+struct EntryInfo {
+  const char* name;
+  unsigned level;
+  const char* category;
+};
+
+struct EntryCounts {
+  std::atomic<uint64_t> calls;
+  std::atomic<uint64_t> outermost;
+};
+
+// The shim's entries and their counters (both arrays of `size` elements).
+struct EntryTable {
+  const EntryInfo* entries;
+  EntryCounts* counts;
+  unsigned size;
+};
+
+// ---- Defined by each shim ----
+
+// ShimEntries returns the shim's table; constant-initialized, so that it can
+// be used before main.
+const EntryTable& ShimEntries();
+
+// ShimLibraryName is "OpenSSL" or "BoringSSL", for messages.
+const char* ShimLibraryName();
+
+// ShimLibraryLoaded returns whether the shim's library is in the process: a
+// process the preload reached that never loaded it reports nothing at exit.
+bool ShimLibraryLoaded();
+
+// ShimHeapCovered returns whether the library's heap is in the secret arena.
+bool ShimHeapCovered();
+
+// ---- Shared ----
+
+// ShouldWrap returns whether wrappers of `level` run their function inside
+// secret_do. Reads the environment at its first call; thread-safe.
+bool ShouldWrap(unsigned level);
+
+// CountingOn returns whether wrappers count their calls. Reads the
+// environment at its first call; thread-safe.
+bool CountingOn();
+
+// CountCall counts one call of entry `entry` (its index in the shim's table)
+// that reached its wrapper, and whether it was the outermost one (the call
+// that switched to secret mode).
+void CountCall(unsigned entry, bool outermost);
+
+// ReportUnprotectedCall says once on stderr that a wrapped call ran outside
+// secret mode because secret_do failed with `err` (ENOMEM: no secret stacks;
+// EBUSY: the thread's secret stack is held by a paused coroutine's call).
+void ReportUnprotectedCall(int err);
+
+// RunInSecretMode runs `call` inside secret_do. If this thread's secret
+// stacks cannot be set up, the call runs unprotected rather than failing a
+// TLS operation, and that is reported once (ReportUnprotectedCall).
+template <typename Call>
+inline void RunInSecretMode(Call& call) {
+  const int err = secret_do([](void* p) { (*static_cast<Call*>(p))(); }, &call);
+  if (__builtin_expect(err != 0, 0)) {
+    ReportUnprotectedCall(err);
+    call();
+  }
+}
+
+}  // namespace secret_shim
+
+#endif  // SECRETMODE_SHIM_SHIM_RUNTIME_H_
