@@ -25,43 +25,11 @@
 #include "secret/secret.h"
 #include "shim/openssl/memory_hooks.h"
 #include "shim/secret_shim.h"
+#include "tests/support/shim_call_counts.h"
 #include "tests/support/tls_pair.h"
 
 namespace secret_test {
 namespace {
-
-struct EntryCounts {
-  uint64_t calls = 0;
-  uint64_t outermost = 0;
-};
-using CountMap = std::map<std::string, EntryCounts>;
-
-CountMap ReadCounts() {
-  std::vector<secret_shim_call_count> counts(
-      secret_shim_get_call_counts(nullptr, 0));
-  secret_shim_get_call_counts(counts.data(), counts.size());
-  CountMap map;
-  for (const auto& c : counts) map[c.name] = {c.calls, c.outermost};
-  return map;
-}
-
-std::string Describe(const CountMap& counts) {
-  std::string text;
-  for (const auto& [name, c] : counts) {
-    if (c.calls == 0) continue;
-    text += "  " + name + ": " + std::to_string(c.calls) + " calls, " +
-            std::to_string(c.outermost) + " outermost\n";
-  }
-  return text.empty() ? "  (no calls)\n" : text;
-}
-
-// The counts of the calls `phase` makes.
-template <typename Phase>
-CountMap CountsDuring(Phase phase) {
-  secret_shim_reset_call_counts();
-  phase();
-  return ReadCounts();
-}
 
 class ShimCallsTest : public ::testing::Test {
  protected:
@@ -74,37 +42,6 @@ class ShimCallsTest : public ::testing::Test {
     secret_shim_set_levels("libssl,libcrypto");
   }
 };
-
-struct Phases {
-  CountMap handshake;
-  CountMap records;
-  CountMap teardown;
-};
-
-Phases RunPhases(const TlsPairOptions& options) {
-  Phases phases;
-  TlsPair pair;
-  std::string error;
-  bool ok = pair.Open(options, &error);
-  EXPECT_TRUE(ok) << error;
-  if (!ok) return phases;
-  phases.handshake = CountsDuring([&] {
-    ok = pair.Handshake(&error);
-  });
-  EXPECT_TRUE(ok) << error;
-  if (!ok) return phases;
-  phases.records = CountsDuring([&] {
-    ok = pair.Transfer(true, std::string(40000, 'c'), &error) &&
-         pair.Transfer(false, std::string(40000, 's'), &error);
-  });
-  EXPECT_TRUE(ok) << error;
-  phases.teardown = CountsDuring([&] {
-    ok = pair.Shutdown(&error);
-    pair.Free();
-  });
-  EXPECT_TRUE(ok) << error;
-  return phases;
-}
 
 struct TlsCase {
   const char* name;
@@ -134,46 +71,6 @@ TlsPairOptions OptionsFor(const TlsCase& c) {
   return options;
 }
 
-uint64_t Calls(const CountMap& counts, const std::string& name) {
-  const auto it = counts.find(name);
-  return it == counts.end() ? 0 : it->second.calls;
-}
-
-// ExpectCalled checks that each entry point of `names` (alternatives
-// separated by '|': one of them must be called) reached its wrapper.
-void ExpectCalled(const CountMap& counts, const char* phase,
-                  std::initializer_list<const char*> names) {
-  for (const char* alternatives : names) {
-    uint64_t calls = 0;
-    std::string rest = alternatives;
-    for (size_t bar; !rest.empty(); rest = rest.substr(bar + 1)) {
-      bar = rest.find('|');
-      calls += Calls(counts, rest.substr(0, bar));
-      if (bar == std::string::npos) break;
-    }
-    EXPECT_GT(calls, 0u) << phase << ": " << alternatives
-                         << " never reached its wrapper; counted:\n"
-                         << Describe(counts);
-  }
-}
-
-// ExpectOnlyLibsslSwitches checks that with both levels on, exactly the
-// outermost libssl calls switched to secret mode and every libcrypto call
-// libssl made ran nested inside them.
-void ExpectOnlyLibsslSwitches(const CountMap& counts, const char* phase) {
-  std::vector<secret_shim_call_count> all(secret_shim_get_call_counts(nullptr, 0));
-  secret_shim_get_call_counts(all.data(), all.size());
-  for (const auto& entry : all) {
-    const auto& c = counts.at(entry.name);
-    if (std::string(entry.level) == "libssl") {
-      EXPECT_EQ(c.outermost, c.calls) << phase << ": " << entry.name;
-    } else {
-      EXPECT_EQ(c.outermost, 0u)
-          << phase << ": " << entry.name << " switched stacks itself";
-    }
-  }
-}
-
 class ShimTlsCallsTest : public ShimCallsTest,
                          public ::testing::WithParamInterface<TlsCase> {};
 
@@ -182,7 +79,8 @@ class ShimTlsCallsTest : public ShimCallsTest,
 // open; the teardown.
 TEST_P(ShimTlsCallsTest, EveryEntryPointTlsUsesIsIntercepted) {
   const TlsCase& c = GetParam();
-  const Phases p = RunPhases(OptionsFor(c));
+  TlsPair pair;
+  const TlsPhaseCounts p = CountTlsPhases(pair, OptionsFor(c));
   printf("handshake:\n%srecords:\n%steardown:\n%s",
          Describe(p.handshake).c_str(), Describe(p.records).c_str(),
          Describe(p.teardown).c_str());
@@ -250,14 +148,6 @@ LevelRun RunWithLevels(const char* levels) {
   run.keylog_calls = g_keylog_calls;
   run.keylog_calls_in_secret_mode = g_keylog_calls_in_secret_mode;
   return run;
-}
-
-uint64_t Outermost(const CountMap& counts, const char* level_prefix) {
-  uint64_t n = 0;
-  for (const auto& [name, c] : counts) {
-    if (name.rfind(level_prefix, 0) == 0) n += c.outermost;
-  }
-  return n;
 }
 
 TEST_F(ShimCallsTest, BothLevelsRunLibsslCodeInSecretMode) {

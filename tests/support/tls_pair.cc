@@ -8,18 +8,43 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
-
-#include "tests/support/tls_keylog.h"
 
 namespace secret_test {
 namespace {
 
 constexpr char kHostName[] = "secretmode.test";
+
+// ErrorQueue empties this thread's error queue into one line.
+std::string ErrorQueue() {
+  std::string all;
+  char line[256];
+  while (const unsigned long e = ERR_get_error()) {
+    ERR_error_string_n(e, line, sizeof(line));
+    if (!all.empty()) all += "; ";
+    all += line;
+  }
+  return all.empty() ? "no error queued" : all;
+}
+
+// NewP256Key returns a fresh P-256 key, with calls both libraries share.
+EVP_PKEY* NewP256Key() {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nullptr);
+  EVP_PKEY* key = nullptr;
+  if (ctx == nullptr || EVP_PKEY_keygen_init(ctx) != 1 ||
+      EVP_PKEY_CTX_set_ec_paramgen_curve_nid(ctx, NID_X9_62_prime256v1) != 1 ||
+      EVP_PKEY_keygen(ctx, &key) != 1) {
+    key = nullptr;
+  }
+  EVP_PKEY_CTX_free(ctx);
+  return key;
+}
 
 bool Retryable(SSL* ssl, int ret) {
   const int e = SSL_get_error(ssl, ret);
@@ -28,15 +53,15 @@ bool Retryable(SSL* ssl, int ret) {
 
 std::string SslFailure(const std::string& what, SSL* ssl, int ret) {
   return what + " failed: SSL_get_error " +
-         std::to_string(SSL_get_error(ssl, ret)) + ", " + OpenSslErrors();
+         std::to_string(SSL_get_error(ssl, ret)) + ", " + ErrorQueue();
 }
 
 // A self-signed P-256 certificate for kHostName.
 bool MakeCertificate(EVP_PKEY** key, X509** cert, std::string* error) {
-  *key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  *key = NewP256Key();
   *cert = X509_new();
   if (*key == nullptr || *cert == nullptr) {
-    *error = "key generation: " + OpenSslErrors();
+    *error = "key generation: " + ErrorQueue();
     return false;
   }
   X509* c = *cert;
@@ -51,7 +76,7 @@ bool MakeCertificate(EVP_PKEY** key, X509** cert, std::string* error) {
           reinterpret_cast<const unsigned char*>(kHostName), -1, -1, 0) == 1 &&
       X509_set_issuer_name(c, name) == 1 && X509_set_pubkey(c, *key) == 1 &&
       X509_sign(c, *key, EVP_sha256()) > 0;
-  if (!ok) *error = "certificate: " + OpenSslErrors();
+  if (!ok) *error = "certificate: " + ErrorQueue();
   return ok;
 }
 
@@ -72,17 +97,21 @@ SSL_CTX* TlsPair::NewContext(const SSL_METHOD* method, std::string* error) {
             SSL_CTX_set_min_proto_version(ctx, options_.version) == 1 &&
             SSL_CTX_set_max_proto_version(ctx, options_.version) == 1;
   if (ok && options_.suite != nullptr) {
-    ok = options_.version == TLS1_3_VERSION
-             ? SSL_CTX_set_ciphersuites(ctx, options_.suite) == 1
-             : SSL_CTX_set_cipher_list(ctx, options_.suite) == 1;
+    if (options_.version != TLS1_3_VERSION) {
+      ok = SSL_CTX_set_cipher_list(ctx, options_.suite) == 1;
+    } else {
+#ifndef OPENSSL_IS_BORINGSSL
+      ok = SSL_CTX_set_ciphersuites(ctx, options_.suite) == 1;
+#endif
+    }
   }
   if (ok && options_.group != nullptr) {
-    ok = SSL_CTX_set1_groups_list(ctx, options_.group) == 1;
+    ok = SSL_CTX_set1_curves_list(ctx, options_.group) == 1;
   }
   if (!ok) {
     *error = std::string("SSL_CTX setup for ") +
              (options_.suite ? options_.suite : "the default suites") + ": " +
-             OpenSslErrors();
+             ErrorQueue();
     SSL_CTX_free(ctx);
     return nullptr;
   }
@@ -107,7 +136,7 @@ bool TlsPair::Open(const TlsPairOptions& options, std::string* error) {
       SSL_CTX_use_PrivateKey(server_ctx_, key_) != 1 ||
       SSL_CTX_check_private_key(server_ctx_) != 1 ||
       X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx_), cert_) != 1) {
-    *error = "certificate setup: " + OpenSslErrors();
+    *error = "certificate setup: " + ErrorQueue();
     return false;
   }
   SSL_CTX_set_verify(client_ctx_, SSL_VERIFY_PEER, nullptr);
@@ -133,7 +162,7 @@ bool TlsPair::Connect(std::string* error) {
       SSL_set_fd(server_, fds_[0]) != 1 || SSL_set_fd(client_, fds_[1]) != 1 ||
       SSL_set_tlsext_host_name(client_, kHostName) != 1 ||
       SSL_set1_host(client_, kHostName) != 1) {
-    *error = "SSL setup: " + OpenSslErrors();
+    *error = "SSL setup: " + ErrorQueue();
     return false;
   }
   SSL_set_accept_state(server_);

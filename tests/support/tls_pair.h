@@ -1,8 +1,10 @@
-// tls_pair.h: two in-process OpenSSL peers over a non-blocking socketpair,
+// tls_pair.h: two in-process TLS peers over a non-blocking socketpair,
 // for tests and benchmarks that need a real TLS connection without a
 // network: a self-signed P-256 certificate the client verifies, a
 // handshake, data both ways, close_notify both ways, and a Free that
-// releases everything in the order a program would.
+// releases everything in the order a program would. It compiles against
+// OpenSSL 3 (//tests/support:tls_pair) and BoringSSL
+// (//tests/support:tls_pair_boringssl, :tls_pair_boringssl_stock).
 
 #ifndef SECRETMODE_TESTS_SUPPORT_TLS_PAIR_H_
 #define SECRETMODE_TESTS_SUPPORT_TLS_PAIR_H_
@@ -13,16 +15,21 @@
 
 namespace secret_test {
 
+// Receives one key-log line (SSL_CTX_set_keylog_callback).
+using KeyLogCallback = void (*)(const SSL* ssl, const char* line);
+
 struct TlsPairOptions {
   // TLS1_3_VERSION or TLS1_2_VERSION: both peers are pinned to it.
   int version = TLS1_3_VERSION;
-  // TLS 1.3: a ciphersuite ("TLS_AES_128_GCM_SHA256"); TLS 1.2: an OpenSSL
-  // cipher list ("ECDHE-ECDSA-AES128-GCM-SHA256"). Null: OpenSSL's default.
+  // TLS 1.3: a ciphersuite ("TLS_AES_128_GCM_SHA256"); TLS 1.2: a cipher
+  // list ("ECDHE-ECDSA-AES128-GCM-SHA256"). Null: the library's default.
+  // BoringSSL cannot configure TLS 1.3 suites: there the suite is only
+  // checked after the handshake.
   const char* suite = nullptr;
-  // Key-exchange group ("X25519", "P-256"); null: OpenSSL's default.
+  // Key-exchange group ("X25519", "P-256"); null: the library's default.
   const char* group = nullptr;
   // Receives every key-log line of both peers; may be null.
-  SSL_CTX_keylog_cb_func keylog = nullptr;
+  KeyLogCallback keylog = nullptr;
   // Servers keep a session cache unless this is false.
   bool session_cache = true;
 };
