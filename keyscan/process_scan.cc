@@ -1,0 +1,176 @@
+// process_scan.cc: see process_scan.h.
+#include "keyscan/process_scan.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "keyscan/needle_matcher.h"
+#include "keyscan/process_memory_class.h"
+#include "keyscan/progress.h"
+#include "keyscan/thread_stacks.h"
+#include "tests/support/memory_scan.h"
+
+namespace keyscan {
+namespace {
+
+using secret_test::Region;
+
+// Turns the scanner's chunks into residues.
+class ResidueCollector : public secret_test::ProcessMemoryVisitor {
+ public:
+  ResidueCollector(pid_t pid, const NeedleMatcher& matcher,
+                   std::vector<ThreadStackPointer> threads,
+                   const ScanSettings& settings, ScanResult* result)
+      : pid_(pid),
+        matcher_(matcher),
+        threads_(std::move(threads)),
+        settings_(settings),
+        result_(result) {}
+
+  void Regions(const std::vector<Region>& regions) override {
+    regions_ = &regions;
+    uint64_t total = 0;
+    for (const Region& r : regions) {
+      if (r.readable() && r.rss_kb > 0) total += uint64_t(r.rss_kb) * 1024;
+    }
+    progress_ = std::make_unique<Progress>(settings_.progress,
+                                           result_->target, total);
+  }
+
+  bool Chunk(const uint8_t* data, size_t len, uintptr_t address,
+             size_t carried) override {
+    progress_->Advance(len - carried);
+    matches_.clear();
+    matcher_.Search(data, len, carried, &matches_);
+    for (const auto& [needle, offset] : matches_) {
+      if (result_->residues.size() >= settings_.max_residues) {
+        result_->truncated = true;
+        return false;
+      }
+      Residue residue;
+      residue.needle = needle;
+      residue.address = address + offset;
+      Describe(residue.address, &residue);
+      result_->residues.push_back(std::move(residue));
+    }
+    return true;
+  }
+
+  void Finish() {
+    if (progress_) progress_->Finish();
+  }
+
+ private:
+  void Describe(uint64_t address, Residue* residue) {
+    const Region* region =
+        secret_test::FindRegion(*regions_, static_cast<uintptr_t>(address));
+    if (region == nullptr) {
+      residue->memory_class = MemoryClass::kOther;
+      residue->where = "(no mapping)";
+      return;
+    }
+    auto it = classes_.find(region->start);
+    if (it == classes_.end()) {
+      std::pair<MemoryClass, std::string> c;
+      c.first = ClassifyProcessMapping(*region, pid_, threads_, &c.second);
+      it = classes_.emplace(region->start, std::move(c)).first;
+    }
+    residue->memory_class = it->second.first;
+    residue->where = it->second.second;
+  }
+
+  pid_t pid_;
+  const NeedleMatcher& matcher_;
+  std::vector<ThreadStackPointer> threads_;
+  const ScanSettings& settings_;
+  ScanResult* result_;
+  const std::vector<Region>* regions_ = nullptr;
+  std::map<uintptr_t, std::pair<MemoryClass, std::string>> classes_;
+  std::vector<std::pair<size_t, uint64_t>> matches_;
+  std::unique_ptr<Progress> progress_;
+};
+
+// CheckAccess turns the common failures into clear messages before the
+// scan starts: the scanner itself only reports "open ...: <strerror>".
+bool CheckAccess(pid_t pid, std::string* error) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  struct stat st;
+  if (stat(proc.c_str(), &st) != 0) {
+    *error = "no process with PID " + std::to_string(pid) + " (" + proc +
+             ": " + std::strerror(errno) + ")";
+    return false;
+  }
+  const int fd = open((proc + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    *error = "cannot read the memory of process " + std::to_string(pid) +
+             " (" + proc + "/mem: " + std::strerror(err) + ")";
+    if (err == EACCES || err == EPERM) {
+      *error +=
+          ": run keyscan as root, or with ptrace rights over the process "
+          "(CAP_SYS_PTRACE, or the same user with kernel.yama.ptrace_scope "
+          "0)";
+    } else if (err == ENOENT || err == ESRCH) {
+      *error = "no process with PID " + std::to_string(pid) + " (it exited)";
+    }
+    return false;
+  }
+  close(fd);
+  return true;
+}
+
+}  // namespace
+
+bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
+                 const ScanSettings& settings, ScanResult* result,
+                 std::string* error) {
+  *result = ScanResult();
+  result->target = "process " + std::to_string(pid);
+  if (pid <= 0) {
+    *error = "invalid PID " + std::to_string(pid);
+    return false;
+  }
+  if (pid == getpid()) {
+    *error = "keyscan cannot scan its own process (it holds the needles)";
+    return false;
+  }
+  if (!CheckAccess(pid, error)) return false;
+
+  NeedleMatcher matcher(needles);
+  ResidueCollector collector(pid, matcher, ReadThreadStackPointers(pid),
+                             settings, result);
+  secret_test::ScanStats stats;
+  secret_test::ScanOptions options;
+  options.include_readonly = true;  // a secret may sit in any readable page
+  options.stats = &stats;
+  const size_t overlap = matcher.MaxLength() > 0 ? matcher.MaxLength() - 1 : 0;
+  const bool ok =
+      secret_test::VisitProcessMemory(pid, overlap, &collector, options);
+  collector.Finish();
+  result->bytes_scanned = stats.bytes_scanned;
+  result->regions_scanned = stats.regions_scanned;
+  result->regions_skipped = stats.regions_skipped;
+  result->read_errors = stats.read_errors;
+  if (!ok) {
+    *error = "scanning process " + std::to_string(pid) + ": " + stats.error;
+    return false;
+  }
+  if (stats.read_errors > 0) {
+    result->notes.push_back(std::to_string(stats.read_errors) +
+                            " page(s) could not be read (EIO) and were "
+                            "skipped");
+  }
+  result->notes.push_back(
+      "registers of a live process are not read: scan a core "
+      "(gcore PID) for them");
+  return true;
+}
+
+}  // namespace keyscan

@@ -1,0 +1,57 @@
+// What a scan found: each copy of a needle, where it sits, and the totals.
+#ifndef SECRETMODE_KEYSCAN_RESIDUE_H_
+#define SECRETMODE_KEYSCAN_RESIDUE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace keyscan {
+
+// Where a copy sits, by the kind of memory holding it.
+enum class MemoryClass {
+  kHeap,         // the brk heap ([heap]; allocators' mmap'd arenas are kAnonymous)
+  kMainStack,    // the main thread's stack
+  kThreadStack,  // another thread's stack (found by its stack pointer)
+  kSecretStack,  // a secretmode secret stack or secret signal stack
+  kSecretArena,  // the secretmode arena
+  kAnonymous,    // other anonymous memory
+  kFileBacked,   // a mapping of a file
+  kRegisters,    // a thread's saved registers (core files)
+  kOther,        // kernel-provided mappings ([vdso], ...)
+};
+
+// MemoryClassName returns the class's report name: "heap", "main stack",
+// "thread stack", "secret stack", "secret arena", "anonymous",
+// "file-backed", "registers", "other" (a static string). Thread- and
+// async-signal-safe.
+//
+// WARNING: none; it reads no secret.
+const char* MemoryClassName(MemoryClass memory_class);
+
+// One copy of one needle.
+struct Residue {
+  size_t needle = 0;     // index into the scanned needles
+  uint64_t address = 0;  // in the target's address space (0 for registers)
+  MemoryClass memory_class = MemoryClass::kOther;
+  // The mapping ("0x7f..-0x7f.. rw-p [anon]"), path, thread or register
+  // set, e.g. "thread 1234 NT_X86_XSTATE".
+  std::string where;
+};
+
+// A scan's outcome.
+struct ScanResult {
+  std::string target;  // "process 1234" or "core file /path"
+  std::vector<Residue> residues;
+  uint64_t bytes_scanned = 0;
+  size_t regions_scanned = 0;
+  size_t regions_skipped = 0;
+  size_t read_errors = 0;    // pages that could not be read (EIO)
+  bool truncated = false;    // stopped at the residue limit
+  std::vector<std::string> notes;  // caveats to print with the report
+};
+
+}  // namespace keyscan
+
+#endif  // SECRETMODE_KEYSCAN_RESIDUE_H_

@@ -1,0 +1,32 @@
+// Which mapping is which thread's stack, from the threads' stack pointers.
+#ifndef SECRETMODE_KEYSCAN_THREAD_STACKS_H_
+#define SECRETMODE_KEYSCAN_THREAD_STACKS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace keyscan {
+
+// A thread and the stack pointer it had when last seen.
+struct ThreadStackPointer {
+  pid_t tid = 0;
+  uint64_t sp = 0;
+};
+
+// ReadThreadStackPointers returns the stack pointer of every thread of
+// `pid` that is blocked (in a system call or stopped), from
+// /proc/PID/task/TID/syscall; a thread that is running has no stable stack
+// pointer there and is left out, as is everything when the files cannot be
+// read (they need the same ptrace rights as /proc/PID/mem). Never fails.
+// Thread-safe.
+//
+// WARNING: a stack pointer names the mapping a thread runs on now: a thread
+// blocked on a secret stack or a signal stack does not identify its own
+// thread stack, and a running thread's stack is not identified at all.
+std::vector<ThreadStackPointer> ReadThreadStackPointers(pid_t pid);
+
+}  // namespace keyscan
+
+#endif  // SECRETMODE_KEYSCAN_THREAD_STACKS_H_
