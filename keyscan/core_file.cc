@@ -214,7 +214,9 @@ bool ReadCoreFile(int fd, CoreFile* out, std::string* error) {
   }
   for (const Elf64_Phdr& ph : phdrs) {
     if (!Fits(ph.p_offset, ph.p_filesz, out->file_size)) {
-      *error = "truncated: the segment at vaddr " + Hex(ph.p_vaddr) +
+      *error = std::string("truncated: the ") +
+               (ph.p_type == PT_NOTE ? "PT_NOTE segment"
+                                     : "segment at vaddr " + Hex(ph.p_vaddr)) +
                " needs file bytes up to " + Hex(ph.p_offset + ph.p_filesz) +
                ", the file has " + Hex(out->file_size);
       return false;
