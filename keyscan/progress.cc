@@ -30,12 +30,10 @@ void Progress::Advance(uint64_t bytes) {
 void Progress::Finish() {
   if (finished_ || stream_ == nullptr) return;
   finished_ = true;
-  // A quick scan that never printed stays quiet.
-  if (printed_) Print(true);
+  Print(true);
 }
 
 void Progress::Print(bool final_line) {
-  printed_ = true;
   const double mib = 1024.0 * 1024.0;
   // The total is an estimate (resident sizes read before the scan), so the
   // percentage is capped rather than trusted.

@@ -24,7 +24,8 @@ class Progress {
 
   // Advance adds `bytes` to the bytes done and prints when it is time.
   void Advance(uint64_t bytes);
-  // Finish prints the final count (and ends the terminal line). Idempotent;
+  // Finish prints the final count (ending the terminal line), so that a
+  // requested progress report always says what was scanned. Idempotent;
   // the destructor calls it.
   void Finish();
 
@@ -36,7 +37,6 @@ class Progress {
   uint64_t total_;
   uint64_t done_ = 0;
   bool tty_ = false;
-  bool printed_ = false;
   bool finished_ = false;
   std::chrono::steady_clock::time_point last_;
 };
