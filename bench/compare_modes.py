@@ -11,8 +11,10 @@ the spread. Ratios are only taken within one run.
 
 Usage: compare_modes.py BINARY [REPETITIONS] [MIN_TIME] [--plain BINARY]
   --plain BINARY: also run BINARY (the same benchmarks built without the
-  shim) and compare its times with the shim binary's `shim:0` rows, i.e. what
-  a loaded but disabled shim costs.
+  shim: plain OpenSSL, or stock BoringSSL) and compare its times with both
+  modes of the shim binary: `shim:0` (what a loaded but disabled shim costs,
+  and for BoringSSL what the patched heap costs) and `shim:1` (what the shim
+  costs against the library without secretmode).
 """
 import json
 import statistics
@@ -54,8 +56,8 @@ def main():
     times = run(binary, repetitions, min_time)
     plain = run(plain_binary, repetitions, min_time) if plain_binary else {}
     print("| benchmark | plain min | shim min | ratio (min) | plain median | shim median | ratio (median) |"
-          + (" no shim min | levels none / no shim |" if plain else ""))
-    print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if plain else ""))
+          + (" no shim min | levels none / no shim | shim / no shim |" if plain else ""))
+    print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if plain else ""))
     for name, modes in times.items():
         if "0" not in modes or "1" not in modes:
             continue
@@ -65,7 +67,8 @@ def main():
                f"{statistics.median(s) / statistics.median(p):.3f} |")
         if plain and name in plain:
             n = plain[name]["0"]
-            row += f" {fmt(min(n))} | {min(p) / min(n):.3f} |"
+            row += (f" {fmt(min(n))} | {min(p) / min(n):.3f} |"
+                    f" {min(s) / min(n):.3f} |")
         print(row)
 
 
