@@ -101,8 +101,8 @@ class SegmentScanner {
         const size_t want =
             static_cast<size_t>(std::min<uint64_t>(kReadChunk, s->filesz - done));
         if (!ReadAt(fd_, s->offset + done, buffer_ + carry, want)) {
-          *error = "cannot read the segment at vaddr " +
-                   std::to_string(s->vaddr) + ": " +
+          *error = "cannot read the segment at file offset " +
+                   std::to_string(s->offset + done) + ": " +
                    (errno != 0 ? std::strerror(errno) : "short read");
           return false;
         }
@@ -129,8 +129,9 @@ class SegmentScanner {
   }
 
  private:
-  // A hit in a segment that continues the previous one may start in the
-  // previous segment, whose class then applies.
+  // Records one copy; a copy that starts in the carried tail of the
+  // previous, adjacent segment is reported with this segment's class.
+  // Returns false at the residue limit, to stop the scan.
   bool Add(size_t needle, uint64_t address, MemoryClass cls,
            const std::string& where) {
     if (result_->residues.size() >= settings_.max_residues) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/process_memory_class.h"
 #include "keyscan/process_scan.h"
 #include "tests/keyscan_residue_child.h"
 #include "tests/keyscan_residue_expect.h"
@@ -66,6 +67,41 @@ TEST(KeyscanProcessScanTest, FindsEachPlantedCopyInItsClassAndNoneAfterWipe) {
   ASSERT_TRUE(ScanProcess(child.pid(), needles, {}, &result, &error)) << error;
   EXPECT_GT(result.bytes_scanned, 0u);
   EXPECT_TRUE(result.residues.empty()) << Dump(result, needles);
+}
+
+// secretmode's mappings carry no name on kernels without
+// CONFIG_ANON_VMA_NAME (this one): they are told apart by their madvise
+// flags, which take precedence over the stack pointers (a thread blocked
+// inside secret::Do has its stack pointer on the secret stack).
+TEST(KeyscanProcessScanTest, ClassifiesMappingsByNameFlagsAndStackPointers) {
+  const std::vector<keyscan::ThreadStackPointer> threads = {{100, 0x1800},
+                                                            {101, 0x3800}};
+  const auto classify = [&](const std::string& name, const std::string& flags,
+                            uintptr_t start) {
+    secret_test::Region r;
+    r.start = start;
+    r.end = start + 0x1000;
+    r.perms = "rw-p";
+    r.name = name;
+    r.vm_flags = flags;
+    std::string where;
+    return std::string(keyscan::MemoryClassName(
+        keyscan::ClassifyProcessMapping(r, 100, threads, &where)));
+  };
+  EXPECT_EQ(classify("[anon]", " rd wr mr mw me ac dd wf ", 0x1000),
+            "secret stack");
+  EXPECT_EQ(classify("[anon]", " rd wr mr mw me ac dd ", 0x5000),
+            "secret arena");
+  EXPECT_EQ(classify("[heap]", " rd wr mr mw me ac ", 0x5000), "heap");
+  EXPECT_EQ(classify("[stack]", " rd wr mr mw me gd ac ", 0x5000),
+            "main stack");
+  EXPECT_EQ(classify("[anon]", " rd wr mr mw me ac ", 0x1000), "main stack");
+  EXPECT_EQ(classify("[anon]", " rd wr mr mw me ac ", 0x3000),
+            "thread stack");
+  EXPECT_EQ(classify("[anon]", " rd wr mr mw me ac ", 0x5000), "anonymous");
+  EXPECT_EQ(classify("/usr/lib/libssl.so.3", " rd mr mw me ac ", 0x5000),
+            "file-backed");
+  EXPECT_EQ(classify("[vdso]", " rd ex mr mw me de ", 0x5000), "other");
 }
 
 TEST(KeyscanProcessScanTest, MissingProcessIsAClearError) {
