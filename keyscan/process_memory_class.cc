@@ -7,19 +7,19 @@
 namespace keyscan {
 namespace {
 
-bool HasFlag(const secret_test::Region& region, const char* flag) {
+bool HasFlag(const Region& region, const char* flag) {
   return region.vm_flags.find(std::string(" ") + flag + " ") !=
          std::string::npos;
 }
 
-bool IsAnonymous(const secret_test::Region& region) {
+bool IsAnonymous(const Region& region) {
   return region.name.compare(0, 5, "[anon") == 0;
 }
 
 }  // namespace
 
 MemoryClass ClassifyProcessMapping(
-    const secret_test::Region& region, pid_t pid,
+    const Region& region, pid_t pid,
     const std::vector<ThreadStackPointer>& threads, std::string* where) {
   char range[96];
   std::snprintf(range, sizeof(range), "0x%" PRIxPTR "-0x%" PRIxPTR " %s ",

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/proc_maps.h"
 #include "keyscan/residue.h"
 #include "keyscan/thread_stacks.h"
-#include "tests/support/proc_maps.h"
 
 namespace keyscan {
 
@@ -34,7 +34,7 @@ namespace keyscan {
 // as "anonymous". Threads whose stack pointer is unknown (running, or no
 // ptrace rights) leave their stacks "anonymous".
 MemoryClass ClassifyProcessMapping(
-    const secret_test::Region& region, pid_t pid,
+    const Region& region, pid_t pid,
     const std::vector<ThreadStackPointer>& threads, std::string* where);
 
 }  // namespace keyscan

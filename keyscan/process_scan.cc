@@ -12,18 +12,17 @@
 #include <utility>
 
 #include "keyscan/needle_matcher.h"
+#include "keyscan/proc_maps.h"
+#include "keyscan/process_memory.h"
 #include "keyscan/process_memory_class.h"
 #include "keyscan/progress.h"
 #include "keyscan/thread_stacks.h"
-#include "tests/support/memory_scan.h"
 
 namespace keyscan {
 namespace {
 
-using secret_test::Region;
-
 // Turns the scanner's chunks into residues.
-class ResidueCollector : public secret_test::ProcessMemoryVisitor {
+class ResidueCollector : public ProcessMemoryVisitor {
  public:
   ResidueCollector(pid_t pid, const NeedleMatcher& matcher,
                    std::vector<ThreadStackPointer> threads,
@@ -70,7 +69,7 @@ class ResidueCollector : public secret_test::ProcessMemoryVisitor {
  private:
   void Describe(uint64_t address, Residue* residue) {
     const Region* region =
-        secret_test::FindRegion(*regions_, static_cast<uintptr_t>(address));
+        FindRegion(*regions_, static_cast<uintptr_t>(address));
     if (region == nullptr) {
       residue->memory_class = MemoryClass::kOther;
       residue->where = "(no mapping)";
@@ -146,13 +145,12 @@ bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
   NeedleMatcher matcher(needles);
   ResidueCollector collector(pid, matcher, ReadThreadStackPointers(pid),
                              settings, result);
-  secret_test::ScanStats stats;
-  secret_test::ScanOptions options;
+  ProcessMemoryStats stats;
+  ProcessMemoryOptions options;
   options.include_readonly = true;  // a secret may sit in any readable page
-  options.stats = &stats;
   const size_t overlap = matcher.MaxLength() > 0 ? matcher.MaxLength() - 1 : 0;
   const bool ok =
-      secret_test::VisitProcessMemory(pid, overlap, &collector, options);
+      VisitProcessMemory(pid, overlap, options, &collector, &stats);
   collector.Finish();
   result->bytes_scanned = stats.bytes_scanned;
   result->regions_scanned = stats.regions_scanned;

@@ -14,8 +14,8 @@
 namespace keyscan {
 
 // ScanProcess searches every resident page of every readable mapping of
-// process `pid` (through /proc/PID/smaps and /proc/PID/mem, with the
-// project's process scanner, //tests/support) for every needle, in one
+// process `pid` (through /proc/PID/smaps and /proc/PID/mem, with
+// VisitProcessMemory, process_memory.h) for every needle, in one
 // pass, and fills *result with each copy and its memory class (see
 // ClassifyProcessMapping). The target keeps running; pages it has swapped
 // out are not read. Returns true when the scan ran (with or without

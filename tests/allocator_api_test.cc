@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "tests/support/memory_lock.h"
-#include "tests/support/proc_maps.h"
+#include "tests/support/vm_flags.h"
 
 namespace secret_test {
 namespace {

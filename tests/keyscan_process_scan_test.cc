@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/proc_maps.h"
 #include "keyscan/process_memory_class.h"
 #include "keyscan/process_scan.h"
 #include "tests/keyscan_residue_child.h"
@@ -78,7 +79,7 @@ TEST(KeyscanProcessScanTest, ClassifiesMappingsByNameFlagsAndStackPointers) {
                                                             {101, 0x3800}};
   const auto classify = [&](const std::string& name, const std::string& flags,
                             uintptr_t start) {
-    secret_test::Region r;
+    keyscan::Region r;
     r.start = start;
     r.end = start + 0x1000;
     r.perms = "rw-p";

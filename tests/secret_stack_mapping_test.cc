@@ -13,7 +13,7 @@
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
 #include "tests/support/memory_lock.h"
-#include "tests/support/proc_maps.h"
+#include "tests/support/vm_flags.h"
 
 namespace secret_test {
 namespace {

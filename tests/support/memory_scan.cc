@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "keyscan/proc_maps.h"
 #include "tests/support/scan_internal.h"
 
 namespace secret_test {
@@ -20,24 +21,7 @@ bool AddMatch(void* match_at, size_t offset) {
   return at->hits->Add(at->base + offset);
 }
 
-bool IsScannable(const Region& r, bool include_readonly) {
-  if (!r.readable()) return false;  // includes PROT_NONE guard pages
-  if (!r.writable() && !include_readonly) return false;
-  // Reading [vvar] can fault (time namespace pages) and neither can hold
-  // program data; device memory may have read side effects.
-  if (r.name == "[vvar]" || r.name == "[vvar_vclock]" ||
-      r.name == "[vsyscall]") {
-    return false;
-  }
-  if (r.name.compare(0, 5, "/dev/") == 0 &&
-      r.name.compare(0, 9, "/dev/zero") != 0 &&
-      r.name.compare(0, 9, "/dev/shm/") != 0) {
-    return false;
-  }
-  return true;
-}
-
-HitCollector::HitCollector(const std::vector<Region>& regions,
+HitCollector::HitCollector(const std::vector<keyscan::Region>& regions,
                            const ScanOptions& options, size_t pattern_len)
     : regions_(regions),
       exclude_(options.exclude),
@@ -59,7 +43,9 @@ bool HitCollector::Add(uintptr_t address) {
   }
   Hit hit;
   hit.address = address;
-  if (const Region* r = FindRegion(regions_, address)) hit.region = *r;
+  if (const keyscan::Region* r = keyscan::FindRegion(regions_, address)) {
+    hit.region = *r;
+  }
   hits_.push_back(std::move(hit));
   return true;
 }

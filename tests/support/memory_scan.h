@@ -22,13 +22,13 @@
 #include <utility>
 #include <vector>
 
-#include "tests/support/proc_maps.h"
+#include "keyscan/proc_maps.h"
 
 namespace secret_test {
 
 struct Hit {
   uintptr_t address = 0;
-  Region region;  // the mapping containing `address`
+  keyscan::Region region;  // the mapping containing `address`
 };
 
 // What a scan covered. A test asserting "no hits" should also assert
@@ -71,46 +71,15 @@ std::vector<Hit> FindInSelf(const void* pattern, size_t len,
                             const ScanOptions& options = {});
 
 // Scans another process (typically a forked child, see child_process.h)
-// through /proc/PID/mem. Residency comes from the PAGEMAP_SCAN ioctl or
-// /proc/PID/pagemap present bits; mappings with an Rss of 0 kB are skipped.
+// through /proc/PID/mem, with keyscan::VisitProcessMemory (whose rules say
+// what is read: residency from the PAGEMAP_SCAN ioctl or /proc/PID/pagemap
+// present bits; mappings with an Rss of 0 kB are skipped).
 // Regions that fail to read (EIO) are counted in ScanStats and skipped.
 // Data read from the target is wiped from this process before returning.
 // Unlike FindInSelf nothing is excluded implicitly: a forked child holds its
 // own copy of the parent's pattern buffer at the same address.
 std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
                                const ScanOptions& options = {});
-
-// Receives another process's resident memory from VisitProcessMemory, in
-// address order, for searches of many patterns in one pass (keyscan).
-class ProcessMemoryVisitor {
- public:
-  // Regions is called once, before any Chunk, with the mappings the scan
-  // will cover (read from smaps, sorted; Region::rss_kb and vm_flags set).
-  // The vector stays valid until VisitProcessMemory returns.
-  virtual void Regions(const std::vector<Region>& regions) { (void)regions; }
-  // Chunk receives target bytes data[0, len) that start at `address` in the
-  // target. The first `carried` bytes repeat the end of the previous chunk
-  // (contiguous memory, up to VisitProcessMemory's `overlap`), so matches
-  // across chunk and mapping boundaries are seen; a match lying entirely in
-  // data[0, carried) was already seen in the previous chunk. `data` is wiped
-  // after the call. Return false to stop the scan.
-  virtual bool Chunk(const uint8_t* data, size_t len, uintptr_t address,
-                     size_t carried) = 0;
-
- protected:
-  ~ProcessMemoryVisitor() = default;
-};
-
-// VisitProcessMemory reads every resident page FindInProcess would search
-// (same mappings, residency rules and options: include_readonly,
-// max_unknown_residency_bytes, stats) and hands it to `visitor` in chunks of
-// at most 1 MiB plus `overlap` carried bytes. Returns false with
-// stats->error set (or aborts when options.stats is null, as FindInProcess)
-// when the scan cannot run or the target exits during it; exclude and
-// max_hits are the visitor's business and ignored here.
-bool VisitProcessMemory(pid_t pid, size_t overlap,
-                        ProcessMemoryVisitor* visitor,
-                        const ScanOptions& options = {});
 
 // One line per hit (address, offset in and name/perms of the mapping), for
 // test failure messages.

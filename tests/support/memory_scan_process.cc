@@ -1,131 +1,24 @@
-// FindInProcess: scan of another process through /proc/PID/mem.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
+// FindInProcess: scan of another process through /proc/PID/mem, with
+// keyscan's process memory reader.
 #include <optional>
-#include <string>
 #include <vector>
 
+#include "keyscan/proc_maps.h"
+#include "keyscan/process_memory.h"
 #include "tests/support/byte_search.h"
 #include "tests/support/memory_scan.h"
-#include "tests/support/page_residency.h"
 #include "tests/support/scan_internal.h"
 
 namespace secret_test {
 namespace {
 
-constexpr size_t kReadChunk = size_t{1} << 20;
-// Reading pagemap entries costs 8 bytes per page; above this size a mapping
-// without PAGEMAP_SCAN falls back to the Rss rules instead.
-constexpr uintptr_t kPagemapReadMaxBytes = uintptr_t{1} << 30;
-
-// Holds bytes copied out of the target. They may be the secret itself, so
-// they live in a private mapping that is wiped and unmapped afterwards,
-// never in the heap that a later FindInSelf would scan.
-class ScratchBuffer {
- public:
-  explicit ScratchBuffer(size_t size) : size_(size) {
-    void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    data_ = p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
-  }
-  ~ScratchBuffer() {
-    if (data_ == nullptr) return;
-    explicit_bzero(data_, size_);
-    munmap(data_, size_);
-  }
-  ScratchBuffer(const ScratchBuffer&) = delete;
-  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
-  uint8_t* data() const { return data_; }
-
- private:
-  size_t size_;
-  uint8_t* data_;
-};
-
-// Reads maximal resident runs in chunks, carrying the last `overlap` bytes
-// over so matches across chunk (and mapping) boundaries are found.
-class RemoteReader : public ResidentRangeSink {
- public:
-  RemoteReader(int mem_fd, size_t overlap, uint8_t* buffer,
-               ProcessMemoryVisitor* visitor, ScanStats* stats)
-      : mem_fd_(mem_fd),
-        overlap_(overlap),
-        buffer_(buffer),
-        visitor_(visitor),
-        stats_(stats) {}
-
-  void Resident(uintptr_t start, uintptr_t end) override {
-    if (start != run_end_) Flush();
-    if (run_start_ == run_end_) run_start_ = start;
-    run_end_ = end;
-  }
-
-  void Flush() {
-    const uintptr_t start = run_start_;
-    const uintptr_t end = run_end_;
-    run_start_ = run_end_ = 0;
-    if (end > start && !stopped_ && !target_gone_) ReadRun(start, end);
-  }
-
-  bool stopped() const { return stopped_ || target_gone_; }
-  bool target_gone() const { return target_gone_; }
-
- private:
-
-  void ReadRun(uintptr_t start, uintptr_t end) {
-    size_t carry = 0;
-    uintptr_t addr = start;
-    while (addr < end && !stopped_) {
-      const size_t want = std::min<uintptr_t>(kReadChunk, end - addr);
-      const ssize_t got = pread(mem_fd_, buffer_ + carry, want,
-                                static_cast<off_t>(addr));
-      if (got < 0 && errno == EINTR) continue;
-      if (got == 0) {  // the target's mm is gone: it exited
-        target_gone_ = true;
-        return;
-      }
-      if (got < 0) {  // EIO: unreadable page; skip it and restart matching
-        ++stats_->read_errors;
-        const uintptr_t page = PageSize();
-        addr = (addr + page) & ~(page - 1);
-        carry = 0;
-        continue;
-      }
-      const size_t total = carry + static_cast<size_t>(got);
-      stopped_ = !visitor_->Chunk(buffer_, total, addr - carry, carry);
-      stats_->bytes_scanned += static_cast<uint64_t>(got);
-      addr += static_cast<uintptr_t>(got);
-      const size_t next_carry = std::min(overlap_, total);
-      std::memmove(buffer_, buffer_ + total - next_carry, next_carry);
-      // What is not carried may be a secret: do not leave it in the buffer.
-      explicit_bzero(buffer_ + next_carry, total - next_carry);
-      carry = next_carry;
-    }
-  }
-
-  int mem_fd_;
-  size_t overlap_;
-  uint8_t* buffer_;
-  ProcessMemoryVisitor* visitor_;
-  ScanStats* stats_;
-  uintptr_t run_start_ = 0;
-  uintptr_t run_end_ = 0;
-  bool stopped_ = false;
-  bool target_gone_ = false;
-};
-
 // FindInProcess's search of one pattern, as a visitor.
-class PatternVisitor : public ProcessMemoryVisitor {
+class PatternVisitor : public keyscan::ProcessMemoryVisitor {
  public:
   PatternVisitor(const uint8_t* pattern, size_t len, const ScanOptions& options)
       : pattern_(pattern), len_(len), options_(options) {}
 
-  void Regions(const std::vector<Region>& regions) override {
+  void Regions(const std::vector<keyscan::Region>& regions) override {
     hits_.emplace(regions, options_, len_);
   }
 
@@ -147,97 +40,7 @@ class PatternVisitor : public ProcessMemoryVisitor {
   std::optional<internal::HitCollector> hits_;
 };
 
-class Fd {
- public:
-  explicit Fd(const std::string& path)
-      : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
-
-bool VisitProcessMemory(pid_t pid, size_t overlap,
-                        ProcessMemoryVisitor* visitor,
-                        const ScanOptions& options) {
-  ScanStats local_stats;
-  ScanStats* stats = options.stats != nullptr ? options.stats : &local_stats;
-  *stats = ScanStats();
-  if (pid <= 0) {
-    internal::ScanFailed(options, "invalid pid");
-    return false;
-  }
-  std::vector<Region> regions;
-  std::string error;
-  if (!ReadMaps(pid, /*with_rss=*/true, &regions, &error)) {
-    internal::ScanFailed(options, error);
-    return false;
-  }
-  stats->regions_total = regions.size();
-  const std::string proc = "/proc/" + std::to_string(pid);
-  Fd mem(proc + "/mem");
-  if (mem.get() < 0) {
-    internal::ScanFailed(options, "open " + proc + "/mem: " +
-                                      std::strerror(errno));
-    return false;
-  }
-  Fd pagemap(proc + "/pagemap");  // optional: residency falls back to Rss
-  ScratchBuffer buffer(kReadChunk + overlap);
-  if (buffer.data() == nullptr) {
-    internal::ScanFailed(options, "mmap scratch buffer failed");
-    return false;
-  }
-
-  visitor->Regions(regions);
-  RemoteReader reader(mem.get(), overlap, buffer.data(), visitor, stats);
-  bool pagemap_scan_supported = pagemap.get() >= 0;
-  for (const Region& r : regions) {
-    if (!internal::IsScannable(r, options.include_readonly) ||
-        r.rss_kb == 0) {
-      ++stats->regions_skipped;
-      continue;
-    }
-    Residency result = Residency::kUnsupported;
-    if (pagemap_scan_supported) {
-      result = ResidentRangesByPagemapScan(pagemap.get(), r.start, r.end,
-                                           &reader);
-      pagemap_scan_supported = result != Residency::kUnsupported;
-    }
-    if (result == Residency::kUnsupported && pagemap.get() >= 0 &&
-        r.size() <= kPagemapReadMaxBytes) {
-      result = ResidentRangesByPagemapRead(pagemap.get(), r.start, r.end,
-                                           &reader);
-    }
-    if (result == Residency::kUnsupported) {
-      const bool fully_resident =
-          r.rss_kb > 0 && static_cast<uint64_t>(r.rss_kb) * 1024 >= r.size();
-      if (fully_resident || r.size() <= options.max_unknown_residency_bytes) {
-        reader.Resident(r.start, r.end);
-        result = Residency::kOk;
-      }
-    }
-    if (result == Residency::kOk) {
-      ++stats->regions_scanned;
-    } else {
-      ++stats->regions_skipped;
-    }
-    if (reader.stopped()) break;
-  }
-  reader.Flush();
-  if (reader.target_gone()) {
-    internal::ScanFailed(options, "process " + std::to_string(pid) +
-                                      " exited during the scan");
-    return false;
-  }
-  return true;
-}
 
 std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
                                const ScanOptions& options) {
@@ -247,10 +50,24 @@ std::vector<Hit> FindInProcess(pid_t pid, const void* pattern, size_t len,
     return {};
   }
   PatternVisitor visitor(static_cast<const uint8_t*>(pattern), len, options);
-  VisitProcessMemory(pid, len - 1, &visitor, options);
+  keyscan::ProcessMemoryOptions read_options;
+  read_options.include_readonly = options.include_readonly;
+  read_options.max_unknown_residency_bytes =
+      options.max_unknown_residency_bytes;
+  keyscan::ProcessMemoryStats read;
+  const bool ran = keyscan::VisitProcessMemory(pid, len - 1, read_options,
+                                               &visitor, &read);
   if (options.stats != nullptr) {
-    options.stats->hits_truncated = visitor.truncated();
+    ScanStats* stats = options.stats;
+    *stats = ScanStats();
+    stats->regions_total = read.regions_total;
+    stats->regions_scanned = read.regions_scanned;
+    stats->regions_skipped = read.regions_skipped;
+    stats->read_errors = read.read_errors;
+    stats->bytes_scanned = read.bytes_scanned;
+    stats->hits_truncated = visitor.truncated();
   }
+  if (!ran) internal::ScanFailed(options, read.error);
   return visitor.Take();
 }
 

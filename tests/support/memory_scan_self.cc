@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/page_residency.h"
+#include "keyscan/proc_maps.h"
+#include "keyscan/process_memory.h"
 #include "tests/support/byte_search.h"
 #include "tests/support/memory_scan.h"
-#include "tests/support/page_residency.h"
 #include "tests/support/scan_internal.h"
 
 namespace secret_test {
@@ -20,7 +22,7 @@ constexpr uintptr_t kMincoreMaxBytes = uintptr_t{4} << 30;
 
 // Scans maximal runs of resident memory in place. Runs are joined across
 // mapping boundaries so a secret straddling two adjacent mappings is seen.
-class InPlaceScanner : public ResidentRangeSink {
+class InPlaceScanner : public keyscan::ResidentRangeSink {
  public:
   InPlaceScanner(const uint8_t* pattern, size_t len,
                  internal::HitCollector* hits, ScanStats* stats)
@@ -72,9 +74,9 @@ std::vector<Hit> FindInSelf(const void* pattern, size_t len,
   // The maps snapshot is taken before any memory is read; allocations made
   // while scanning (hits) only land in memory that already was scannable or
   // is simply not scanned.
-  std::vector<Region> regions;
+  std::vector<keyscan::Region> regions;
   std::string error;
-  if (!ReadMaps(0, /*with_rss=*/false, &regions, &error)) {
+  if (!keyscan::ReadMaps(0, /*with_rss=*/false, &regions, &error)) {
     internal::ScanFailed(options, error);
     return {};
   }
@@ -88,25 +90,25 @@ std::vector<Hit> FindInSelf(const void* pattern, size_t len,
 
   int pagemap_fd = -1;
   bool pagemap_scan_supported = true;
-  for (const Region& r : regions) {
-    if (!internal::IsScannable(r, options.include_readonly)) {
+  for (const keyscan::Region& r : regions) {
+    if (!keyscan::IsScannable(r, options.include_readonly)) {
       ++stats->regions_skipped;
       continue;
     }
     const uint64_t before = stats->bytes_scanned;
-    Residency result = Residency::kUnsupported;
+    keyscan::Residency result = keyscan::Residency::kUnsupported;
     if (r.size() > kMincoreMaxBytes && pagemap_scan_supported) {
       if (pagemap_fd < 0) {
         pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
       }
       if (pagemap_fd >= 0) {
-        result = ResidentRangesByPagemapScan(pagemap_fd, r.start, r.end,
-                                             &scanner);
+        result = keyscan::ResidentRangesByPagemapScan(pagemap_fd, r.start,
+                                                      r.end, &scanner);
       }
-      pagemap_scan_supported = result != Residency::kUnsupported;
+      pagemap_scan_supported = result != keyscan::Residency::kUnsupported;
     }
-    if (result == Residency::kUnsupported) {
-      result = ResidentRangesByMincore(r.start, r.end, &scanner);
+    if (result == keyscan::Residency::kUnsupported) {
+      result = keyscan::ResidentRangesByMincore(r.start, r.end, &scanner);
     }
     // kError: unmapped since ReadMaps (e.g. a freed large block); what was
     // reported before the error has been scanned, the rest is gone.

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "keyscan/proc_maps.h"
 #include "tests/support/child_process.h"
 
 namespace secret_test {
@@ -142,11 +142,11 @@ TEST_F(MemoryScanTest, FindsSecretStraddlingTwoMappings) {
   ASSERT_NE(m.data(), nullptr);
   // A differing VMA flag splits the mapping in two adjacent regions.
   ASSERT_EQ(madvise(m.data() + page, page, MADV_DONTFORK), 0);
-  std::vector<Region> regions;
+  std::vector<keyscan::Region> regions;
   std::string error;
-  ASSERT_TRUE(ReadMaps(0, false, &regions, &error)) << error;
-  const Region* first =
-      FindRegion(regions, reinterpret_cast<uintptr_t>(m.data()));
+  ASSERT_TRUE(keyscan::ReadMaps(0, false, &regions, &error)) << error;
+  const keyscan::Region* first =
+      keyscan::FindRegion(regions, reinterpret_cast<uintptr_t>(m.data()));
   ASSERT_NE(first, nullptr);
   ASSERT_EQ(first->end, reinterpret_cast<uintptr_t>(m.data() + page));
 
@@ -283,25 +283,6 @@ TEST(FillRandomSecretTest, HasNoZeroBytesAndDiffersEachTime) {
   FillRandomSecret(b.data(), b.size());
   for (size_t i = 0; i < a.size(); ++i) ASSERT_NE(a[i], 0) << "at " << i;
   EXPECT_NE(a, b);
-}
-
-TEST(ReadMapsTest, ParsesStackCodeAndRss) {
-  std::vector<Region> regions;
-  std::string error;
-  ASSERT_TRUE(ReadMaps(0, /*with_rss=*/true, &regions, &error)) << error;
-  int local = 0;
-  const Region* stack =
-      FindRegion(regions, reinterpret_cast<uintptr_t>(&local));
-  ASSERT_NE(stack, nullptr);
-  EXPECT_EQ(stack->perms.substr(0, 2), "rw");
-  EXPECT_GT(stack->rss_kb, 0);
-  const Region* code =
-      FindRegion(regions, reinterpret_cast<uintptr_t>(&HasHitAt));
-  ASSERT_NE(code, nullptr);
-  EXPECT_TRUE(code->executable());
-  char exe[PATH_MAX] = {};
-  ASSERT_GT(readlink("/proc/self/exe", exe, sizeof exe - 1), 0);
-  EXPECT_EQ(code->name, exe);
 }
 
 class FindInProcessTest : public MemoryScanTest {

@@ -8,19 +8,17 @@
 #include <utility>
 #include <vector>
 
+#include "keyscan/proc_maps.h"
 #include "tests/support/memory_scan.h"
 
 namespace secret_test {
 namespace internal {
 
-// Whether a mapping may hold program data and is safe to read.
-bool IsScannable(const Region& region, bool include_readonly);
-
 // Turns match addresses into Hits, applying exclusions and max_hits.
 class HitCollector {
  public:
-  HitCollector(const std::vector<Region>& regions, const ScanOptions& options,
-               size_t pattern_len);
+  HitCollector(const std::vector<keyscan::Region>& regions,
+               const ScanOptions& options, size_t pattern_len);
   void Exclude(uintptr_t start, uintptr_t end);
   // Returns false once max_hits is reached, to stop the search.
   bool Add(uintptr_t address);
@@ -28,7 +26,7 @@ class HitCollector {
   std::vector<Hit> Take() { return std::move(hits_); }
 
  private:
-  const std::vector<Region>& regions_;
+  const std::vector<keyscan::Region>& regions_;
   std::vector<std::pair<uintptr_t, uintptr_t>> exclude_;
   size_t pattern_len_;
   size_t max_hits_;
@@ -45,7 +43,6 @@ struct MatchAt {
 
 // AddMatch is SearchInPlace's callback for a MatchAt context.
 bool AddMatch(void* match_at, size_t offset);
-
 
 // A scan that cannot run must not look like a clean "no hits" result:
 // record the error when the caller asked for stats, abort otherwise.

@@ -1,4 +1,5 @@
-#include "tests/support/proc_maps.h"
+// proc_maps.cc: see proc_maps.h.
+#include "keyscan/proc_maps.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,10 +7,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <cstdio>
 #include <cstring>
 
-namespace secret_test {
+namespace keyscan {
 namespace {
 
 // procfs files report size 0, so they must be read until EOF.
@@ -124,24 +124,4 @@ const Region* FindRegion(const std::vector<Region>& regions,
   return it->contains(address) ? &*it : nullptr;
 }
 
-std::string VmFlagsOf(uintptr_t address) {
-  std::string smaps, error;
-  if (!ReadWholeFile("/proc/self/smaps", &smaps, &error)) return "";
-  bool inside = false;
-  size_t pos = 0;
-  while (pos < smaps.size()) {
-    size_t end = smaps.find('\n', pos);
-    if (end == std::string::npos) end = smaps.size();
-    const std::string line = smaps.substr(pos, end - pos);
-    pos = end + 1;
-    unsigned long lo, hi;
-    if (sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {  // a mapping
-      inside = lo <= address && address < hi;
-      continue;
-    }
-    if (inside && line.rfind("VmFlags:", 0) == 0) return line + " ";
-  }
-  return "";
-}
-
-}  // namespace secret_test
+}  // namespace keyscan

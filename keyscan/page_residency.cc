@@ -1,4 +1,5 @@
-#include "tests/support/page_residency.h"
+// page_residency.cc: see page_residency.h.
+#include "keyscan/page_residency.h"
 
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -8,7 +9,7 @@
 #include <cerrno>
 #include <vector>
 
-namespace secret_test {
+namespace keyscan {
 namespace {
 
 // From <linux/fs.h> of Linux 6.7; older installed headers lack it.
@@ -145,4 +146,4 @@ Residency ResidentRangesByPagemapRead(int pagemap_fd, uintptr_t start,
   return Residency::kOk;
 }
 
-}  // namespace secret_test
+}  // namespace keyscan
