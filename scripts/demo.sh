@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs the project's demo: installs dependencies, then `bazel run //interop:demo`.
+# Runs the project's demo: installs dependencies, then `bazel run //interop:demo`: a real TLS
+# server (openssl s_server) and client, once as Debian ships them and once with secretmode's
+# shim preloaded; after the connection closes, keyscan searches the server's memory for the
+# session's secrets, keys and IVs, and the two reports are printed side by side.
 # Arguments are passed to the demo program.
 set -euo pipefail
 
