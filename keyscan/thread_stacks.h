@@ -17,10 +17,11 @@ struct ThreadStackPointer {
 
 // ReadThreadStackPointers returns the stack pointer of every thread of
 // `pid` that is blocked (in a system call or stopped), from
-// /proc/PID/task/TID/syscall; a thread that is running has no stable stack
-// pointer there and is left out, as is everything when the files cannot be
-// read (they need the same ptrace rights as /proc/PID/mem). Never fails.
-// Thread-safe.
+// /proc/PID/task/TID/syscall. A thread found running has no stable stack
+// pointer there: it is asked again every 2 ms for up to 100 ms (it is
+// usually about to block), then left out; everything is left out when the
+// files cannot be read (they need the same ptrace rights as /proc/PID/mem).
+// Never fails. Thread-safe.
 //
 // WARNING: a stack pointer names the mapping a thread runs on now: a thread
 // blocked on a secret stack or a signal stack does not identify its own
