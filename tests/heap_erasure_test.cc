@@ -35,6 +35,20 @@ class HeapErasureTest : public ::testing::Test {
   void SetUp() override { NewTestSecret(); }
 };
 
+// The plain-call proofs need the freed block to stay unused until the scan.
+// TSan's allocator has coarser size classes than the C library's and hands
+// the freed block to the scanner's own allocations (its region list and
+// maps text), which overwrite it: under TSan these proofs are skipped, and
+// they run in the plain and ASan builds. The erasure tests run everywhere.
+#if defined(__SANITIZE_THREAD__)
+#define SKIP_PLAIN_PROOF_UNDER_TSAN() \
+  GTEST_SKIP() << "TSan's allocator reuses the freed block for the scan"
+#else
+#define SKIP_PLAIN_PROOF_UNDER_TSAN() \
+  do {                                 \
+  } while (0)
+#endif
+
 // MallocCopyFree is what a careless f does: a heap copy, freed without
 // wiping.
 __attribute__((noinline)) void MallocCopyFree() {
@@ -46,6 +60,7 @@ __attribute__((noinline)) void MallocCopyFree() {
 }
 
 TEST_F(HeapErasureTest, PlainMallocBlockKeepsTheSecretAfterFree) {
+  SKIP_PLAIN_PROOF_UNDER_TSAN();
   MallocCopyFree();
   EXPECT_FALSE(FindResidueInSelf().empty());
 }
@@ -97,6 +112,7 @@ __attribute__((noinline)) void ThrowSecretError() {
 }
 
 TEST_F(HeapErasureTest, PlainExceptionObjectKeepsTheSecret) {
+  SKIP_PLAIN_PROOF_UNDER_TSAN();
   try {
     ThrowSecretError();
   } catch (const SecretError& e) {
