@@ -83,7 +83,8 @@ run_tests() {
 
 # 1. Everything, no sanitizer (also builds the non-test targets: binaries, benchmarks), and
 # BoringSSL's own suites (not under the sanitizers: they are BoringSSL's code, and slow there).
-run_tests plain "$@" -- //... @boringssl//:crypto_test @boringssl//:ssl_test @boringssl//:bssl
+run_tests plain "$@" -- //... @boringssl//:crypto_test @boringssl//:ssl_test @boringssl//:urandom_test \
+  @boringssl//:bssl
 
 # 2. Sanitizer run over SANITIZER_TARGETS (only test targets are built).
 san_targets=()

@@ -14,11 +14,14 @@
 
 #include <stdlib.h>
 
+#include <openssl/aead.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <atomic>
 #include <new>
 #include <string>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "secret/secret_c.h"
@@ -152,6 +155,29 @@ TEST(BoringSslAllocationsTest, Tls13GoesThroughTheHooksOnly) {
 
 TEST(BoringSslAllocationsTest, Tls12GoesThroughTheHooksOnly) {
   ExpectOnlyHookAllocations(TLS1_2_VERSION, "X25519:P-256");
+}
+
+// The error queue: a thread's first error allocates its queue, and errors
+// with data allocate their strings; this release already uses
+// OPENSSL_malloc for both (crypto/err/err.c), so they go through the hooks.
+TEST(BoringSslAllocationsTest, ErrorQueueGoesThroughTheHooksOnly) {
+  Counts c;
+  std::thread fresh([&] {
+    c = CountDuring([] {
+      EVP_AEAD_CTX ctx;
+      const uint8_t short_key[3] = {1, 2, 3};
+      // A refused key length puts an error on this thread's new queue.
+      if (EVP_AEAD_CTX_init(&ctx, EVP_aead_aes_128_gcm(), short_key,
+                            sizeof(short_key), 16, nullptr)) {
+        abort();
+      }
+      ERR_add_error_data(1, "with data");
+      ERR_clear_error();
+    });
+  });
+  fresh.join();
+  EXPECT_GT(c.hook, 0) << "the queue was allocated";
+  EXPECT_EQ(c.other, 0);
 }
 
 // The counting wrappers see allocations made from linked object files (the
