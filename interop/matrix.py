@@ -12,7 +12,8 @@ alive after closing (interop/programs/tls_client), the client, for every
 secret, key and IV of the client's key log.
 
 A cell passes when the data went both ways and, with secretmode, keyscan
-finds no residue. TLS 1.2 master secrets found in a server are counted on
+found the keys while the first connection was open (where the client can be
+held open: every client but curl) and finds no residue after close. TLS 1.2 master secrets found in a server are counted on
 their own ("+N TLS 1.2 master"): a server may keep them on purpose, in a
 session cache, so they are reported beside the residues, never as clean and
 never hidden.
@@ -201,8 +202,11 @@ def stop(proc):
 
 # ---- Clients: each sends REQUEST and reads the server's answer ----
 
-def run_client(tools, cell, secure, port, keylog, work):
-    """Returns (ok, detail, paused_process_or_None)."""
+def run_client(tools, cell, secure, port, keylog, work, on_open=None):
+    """Returns (ok, detail, paused_process_or_None). `on_open(client_pid)` is
+    called while the first connection is open, after its handshake, where the
+    client can be held there (tls_client, s_client, bssl client; not curl);
+    client_pid is the client's when it can be scanned (tls_client), else None."""
     kind = cell["client"]
     env = dict(os.environ)
     target = f"127.0.0.1:{port}"
@@ -220,10 +224,17 @@ def run_client(tools, cell, secure, port, keylog, work):
             cmd += ["--cipher", cell["cipher"]]
         if cell["resume"]:
             cmd.append("--resume")
+        if on_open is not None:
+            cmd.append("--pause-open")
         err = open(os.path.join(work, "client.err"), "wb")
         proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=err, start_new_session=True)
         line = read_line(proc, TIMEOUT)
+        if on_open is not None and line == b"open\n":
+            on_open(proc.pid)
+            proc.stdin.write(b"\n")
+            proc.stdin.flush()
+            line = read_line(proc, TIMEOUT)
         if line != b"ready\n":
             stop(proc)
             with open(os.path.join(work, "client.err"), errors="replace") as f:
@@ -263,6 +274,13 @@ def run_client(tools, cell, secure, port, keylog, work):
                 env["LD_PRELOAD"] = tools.shim
         else:
             raise SetupError(f"unknown client {kind}")
+        marker = {"openssl s_client": b"Verify return code", "bssl client": b"Cipher:"}.get(kind)
+        if i == 0 and on_open is not None and marker is not None:
+            output = run_held_open(cmd, env, marker, on_open)
+            if output is None:
+                return False, f"{kind} did not finish its handshake", None
+            outputs.append(output)
+            continue
         try:
             done = subprocess.run(cmd, env=env, input=REQUEST if kind != "curl" else None,
                                   capture_output=True, timeout=TIMEOUT)
@@ -275,6 +293,31 @@ def run_client(tools, cell, secure, port, keylog, work):
     if cell["resume"] and not resumed(kind, outputs[-1]):
         return False, "the second connection was not resumed", None
     return True, "answer received" + (", resumed" if cell["resume"] else ""), None
+
+
+def run_held_open(cmd, env, marker, on_open):
+    """Runs a client that reads its request from stdin: once its output shows
+    `marker` (the handshake is done), calls on_open(None) with the connection
+    open, then sends the request. Returns the whole output, None on timeout."""
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    seen = b""
+    deadline = time.time() + TIMEOUT
+    while marker not in seen and time.time() < deadline:
+        line = read_line(proc, max(0.0, deadline - time.time()))
+        if not line:
+            break
+        seen += line
+    if marker not in seen:
+        stop(proc)
+        return None
+    on_open(None)
+    try:
+        rest, _ = proc.communicate(REQUEST, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        return None
+    return (seen + rest).decode(errors="replace")
 
 
 def resumed(kind, output):
@@ -372,15 +415,27 @@ def cell_name(c):
 
 
 def run_cell(tools, cell, secure, work):
-    """Returns dict: ok, detail, server (unexpected, cached), client (...) or None."""
+    """Returns dict: ok, detail; live: copies of the keys found while the first
+    connection was open (server processes + scannable client), None where the
+    client cannot be held open (curl); server, client: (unexpected, cached)
+    after close, client None when it cannot be scanned."""
     keylog = os.path.join(work, "keys.log")
     if os.path.exists(keylog):
         os.unlink(keylog)
     server, port = start_server(tools, cell, secure, work)
     paused = None
+    live = []
+
+    def scan_open_connection(client_pid):
+        pids = process_tree(server.pid) + ([client_pid] if client_pid else [])
+        reports = [scan(tools, p, keylog, True) for p in pids]
+        live.append(sum(r["unexpected_residues"] + r["expected_residues"] for r in reports))
+
     try:
-        ok, detail, paused = run_client(tools, cell, secure, port, keylog, work)
-        result = {"ok": ok, "detail": detail, "server": None, "client": None}
+        ok, detail, paused = run_client(tools, cell, secure, port, keylog, work,
+                                        on_open=scan_open_connection)
+        result = {"ok": ok, "detail": detail, "server": None, "client": None,
+                  "live": live[0] if live else None}
         if not ok:
             return result
         if not os.path.exists(keylog) or os.path.getsize(keylog) == 0:
@@ -411,6 +466,10 @@ def make_certificate(work):
                    check=True, capture_output=True)
 
 
+def fmt_live(copies):
+    return "–" if copies is None else str(copies)
+
+
 def fmt(residues):
     if residues is None:
         return "–"
@@ -428,15 +487,19 @@ def run_matrix(tools, only, results_path):
     for n, cell in enumerate(selected, 1):
         secure = run_cell(tools, cell, True, work)
         plain = run_cell(tools, cell, False, work)
+        # With secretmode: no residue after close, and where the connection
+        # could be held open, its keys were found then (the scan sees them).
         passed = (secure["ok"] and plain["ok"] and secure["server"][0] == 0 and
-                  (secure["client"] is None or secure["client"][0] == 0))
+                  (secure["client"] is None or secure["client"][0] == 0) and
+                  (secure["live"] is None or secure["live"] > 0))
         if plain["ok"] and (plain["server"][0] > 0 or (plain["client"] or (0, 0))[0] > 0):
             baseline_seen += 1
         failures += 0 if passed else 1
         status = "pass" if passed else "FAIL"
-        line = (f"[{n}/{len(selected)}] {status}  {cell_name(cell)}: with secretmode server "
-                f"{fmt(secure['server'])}, client {fmt(secure['client'])}; without: server "
-                f"{fmt(plain['server'])}, client {fmt(plain['client'])}")
+        line = (f"[{n}/{len(selected)}] {status}  {cell_name(cell)}: with secretmode open "
+                f"{fmt_live(secure['live'])}, then server {fmt(secure['server'])}, client "
+                f"{fmt(secure['client'])}; without: server {fmt(plain['server'])}, client "
+                f"{fmt(plain['client'])}")
         if not secure["ok"]:
             line += f"\n    with secretmode: {secure['detail']}"
         if not plain["ok"]:
@@ -468,12 +531,17 @@ def write_results(path, rows, baseline_seen):
         f.write("With secretmode: the OpenSSL shim preloaded into OpenSSL programs, BoringSSL "
                 "patched and linked with the link-time shim. Without: Debian's OpenSSL as it is, "
                 "stock BoringSSL.\n\n")
-        f.write("| cell | result | server, with | client, with | server, without | "
-                "client, without |\n|---|---|---:|---:|---:|---:|\n")
+        f.write("\"open, with\": copies of the connection's secrets found in the server (and in "
+                "tls_client) while the first connection was still open, with secretmode: the "
+                "proof, in every cell where the client can be held open (all but curl's), that "
+                "the scan sees the keys in those processes, so that the zeros after close mean "
+                "they are gone. A cell fails if it is 0.\n\n")
+        f.write("| cell | result | open, with | server, with | client, with | "
+                "server, without | client, without |\n|---|---|---:|---:|---:|---:|---:|\n")
         for cell, status, secure, plain in rows:
-            f.write(f"| {cell_name(cell)} | {status} | {fmt(secure['server'])} | "
-                    f"{fmt(secure['client'])} | {fmt(plain['server'])} | "
-                    f"{fmt(plain['client'])} |\n")
+            f.write(f"| {cell_name(cell)} | {status} | {fmt_live(secure['live'])} | "
+                    f"{fmt(secure['server'])} | {fmt(secure['client'])} | "
+                    f"{fmt(plain['server'])} | {fmt(plain['client'])} |\n")
         f.write(f"\nCells where the library without secretmode left residues: {baseline_seen} "
                 f"of {len(rows)}. A cell without any proves only that this run of that library "
                 "overwrote what it left; the cells that show residues prove the scan sees "

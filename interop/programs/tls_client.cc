@@ -7,8 +7,11 @@
 // OpenSSL 3 and against BoringSSL (interop/BUILD.bazel).
 //
 //   tls_client --connect HOST:PORT --keylog FILE [--tls12] [--group G]
-//              [--cipher C] [--resume]
+//              [--cipher C] [--resume] [--pause-open]
 //
+// --pause-open: after the first handshake, print "open" and wait for a line
+// on stdin before sending the request, so that a scan can see the live
+// connection's keys (the proof that it would see them if they stayed).
 // --cipher is a TLS 1.3 suite (OpenSSL only) or a TLS 1.2 cipher list.
 // Exit status: 0 after stdin is closed; 1 when a connection fails (the
 // reason on stderr); 2 on bad arguments.
@@ -29,6 +32,7 @@
 namespace {
 
 FILE* g_keylog = nullptr;
+bool g_pause_open = false;
 // The newest resumable session the server gave (a TLS 1.3 ticket arrives
 // after the handshake, so SSL_get1_session may return a session that cannot
 // be resumed; the new-session callback gives the one that can).
@@ -59,7 +63,7 @@ void AppendKeyLogLine(const SSL*, const char* line) {
 [[noreturn]] void Usage(const std::string& message) {
   fprintf(stderr,
           "tls_client: %s\nusage: tls_client --connect HOST:PORT --keylog FILE "
-          "[--tls12] [--group G] [--cipher C] [--resume]\n",
+          "[--tls12] [--group G] [--cipher C] [--resume] [--pause-open]\n",
           message.c_str());
   exit(2);
 }
@@ -89,6 +93,14 @@ void Exchange(SSL_CTX* ctx, const std::string& host_port,
   if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) Fail("SSL_new");
   if (session != nullptr) SSL_set_session(ssl, session);
   if (SSL_connect(ssl) != 1) Fail("handshake with " + host_port);
+  if (g_pause_open) {
+    g_pause_open = false;
+    printf("open\n");
+    fflush(stdout);
+    char byte = 0;
+    while (read(0, &byte, 1) == 1 && byte != '\n') {
+    }
+  }
   const char request[] = "GET / HTTP/1.0\r\n\r\n";
   if (SSL_write(ssl, request, sizeof(request) - 1) != sizeof(request) - 1) {
     Fail("SSL_write");
@@ -130,6 +142,8 @@ int main(int argc, char** argv) {
       version = TLS1_2_VERSION;
     } else if (arg == "--resume") {
       resume = true;
+    } else if (arg == "--pause-open") {
+      g_pause_open = true;
     } else {
       Usage("unknown argument " + arg);
     }
