@@ -116,7 +116,50 @@ def openssl_version_flags(cell):
 
 
 def start_server(tools, cell, secure, work):
-    port = free_port()
+    """Starts the cell's server on a free port; returns (process, port). A
+    port another process took meanwhile (another matrix on this machine, say)
+    makes it try another one, up to five times."""
+    log_path = os.path.join(work, "server.log")
+    for _ in range(5):
+        port = free_port()
+        cmd, env = server_command(tools, cell, secure, work, port)
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        if wait_listening(port, proc) and listens_on(proc.pid, port):
+            return proc, port
+        stop(proc)
+    with open(log_path, errors="replace") as f:
+        raise SetupError(f"{cell['server']} did not start: {f.read()[-500:]}")
+
+
+def listens_on(pid, port):
+    """Whether the listening socket on `port` belongs to pid or its children."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for row in f:
+                    fields = row.split()
+                    local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                    if local_port == port and fields[3] == "0A":  # LISTEN
+                        inodes.add(fields[9])
+        except OSError:
+            continue
+    for p in process_tree(pid):
+        try:
+            for fd in os.listdir(f"/proc/{p}/fd"):
+                link = os.readlink(f"/proc/{p}/fd/{fd}")
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def server_command(tools, cell, secure, work, port):
+    """The command line and environment of the cell's server on `port`."""
     kind = cell["server"]
     env = dict(os.environ)
     cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
@@ -144,14 +187,7 @@ def start_server(tools, cell, secure, work):
             env["LD_PRELOAD"] = tools.shim
     else:
         raise SetupError(f"unknown server {kind}")
-    log = open(os.path.join(work, "server.log"), "wb")
-    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    if not wait_listening(port, proc):
-        stop(proc)
-        with open(os.path.join(work, "server.log"), errors="replace") as f:
-            raise SetupError(f"{kind} did not start: {f.read()[-500:]}")
-    return proc, port
+    return cmd, env
 
 
 def nginx_config(cell, port, work, cert, key):
@@ -226,9 +262,10 @@ def run_client(tools, cell, secure, port, keylog, work, on_open=None):
             cmd.append("--resume")
         if on_open is not None:
             cmd.append("--pause-open")
-        err = open(os.path.join(work, "client.err"), "wb")
-        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=err, start_new_session=True)
+        with open(os.path.join(work, "client.err"), "wb") as err:
+            proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=err,
+                                    start_new_session=True)
         line = read_line(proc, TIMEOUT)
         if on_open is not None and line == b"open\n":
             on_open(proc.pid)
