@@ -5,10 +5,21 @@
 // NAME that crosses object files in the final link -- the program's calls
 // into BoringSSL, libssl's calls into libcrypto, libcrypto's own calls
 // between its files -- reaches __wrap_NAME here, which calls BoringSSL's
-// NAME as __real_NAME. Calls within one object file are not redirected,
-// which is harmless: an outer wrapped call is already in secret mode.
+// NAME as __real_NAME. Calls within one object file are not redirected
+// (most of libcrypto is one object, bcm.o): a public function that calls a
+// listed one in its own file is listed too (the rule in entry_points.inc).
+// `--wrap` acts on a static link only: BoringSSL linked as a shared library
+// bypasses the wrappers.
+//
+// Each wrapper's signature is checked against BoringSSL's declaration at
+// compile time: the list declares __real_NAME itself, and a wrong type
+// would otherwise pass arguments wrongly without a diagnostic.
 //
 // Only the outermost wrapped call switches stacks; nested ones run directly.
+// A wrapper returns the function's result and leaves errno as the function
+// left it (secret_do's own system calls must not change it).
+
+#include <errno.h>
 
 #include <openssl/aead.h>
 #include <openssl/bn.h>
@@ -24,6 +35,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/ssl.h>
+
+#include <type_traits>
 
 #include "secret/secret_c.h"
 #include "shim/boringssl/entry_index.h"
@@ -56,25 +69,39 @@ using secret_shim::kLibssl;
 #define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, \
                          why)                                            \
   SECRETMODE_IF_BORINGSSL(                                               \
-      libs, extern "C" ret __real_##name params;                         \
+      libs, static_assert(std::is_same<decltype(&::name), ret(*) params>::value, \
+                          #name ": signature differs from BoringSSL's");  \
+      extern "C" ret __real_##name params;                               \
       extern "C" ret __wrap_##name params {                              \
         SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
         if (!outermost) return __real_##name args;                       \
         ret result{};                                                    \
-        auto call = [&] { result = __real_##name args; };                \
+        int call_errno = 0;                                              \
+        auto call = [&] {                                                \
+          result = __real_##name args;                                   \
+          call_errno = errno;                                            \
+        };                                                               \
         secret_shim::RunInSecretMode(call);                              \
+        errno = call_errno;                                              \
         return result;                                                   \
       })
 
 #define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
                               why)                                       \
   SECRETMODE_IF_BORINGSSL(                                               \
-      libs, extern "C" void __real_##name params;                        \
+      libs, static_assert(std::is_same<decltype(&::name), void(*) params>::value, \
+                          #name ": signature differs from BoringSSL's");  \
+      extern "C" void __real_##name params;                              \
       extern "C" void __wrap_##name params {                             \
         SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
         if (!outermost) return __real_##name args;                       \
-        auto call = [&] { __real_##name args; };                         \
+        int call_errno = 0;                                              \
+        auto call = [&] {                                                \
+          __real_##name args;                                            \
+          call_errno = errno;                                            \
+        };                                                               \
         secret_shim::RunInSecretMode(call);                              \
+        errno = call_errno;                                              \
       })
 
 #include "shim/entry_points.inc"

@@ -6,10 +6,14 @@
 //
 // Only the outermost wrapped call switches stacks: libssl calls libcrypto's
 // wrapped functions through the PLT, and those run directly inside Do.
+// A wrapper returns the function's result and leaves errno as the function
+// left it (callers read errno after SSL_ERROR_SYSCALL; secret_do's own
+// system calls must not change it).
 
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +89,13 @@ using secret_shim::kLibssl;
         SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)            \
         if (!outermost) return fn args;                                  \
         ret result{};                                                    \
-        auto call = [&] { result = fn args; };                           \
+        int call_errno = 0;                                              \
+        auto call = [&] {                                                \
+          result = fn args;                                              \
+          call_errno = errno;                                            \
+        };                                                               \
         secret_shim::RunInSecretMode(call);                              \
+        errno = call_errno;                                              \
         return result;                                                   \
       })
 
@@ -96,8 +105,13 @@ using secret_shim::kLibssl;
       libs, extern "C" void name params {                                \
         SECRETMODE_WRAPPER_PROLOGUE(level, void, name, params)           \
         if (!outermost) return fn args;                                  \
-        auto call = [&] { fn args; };                                    \
+        int call_errno = 0;                                              \
+        auto call = [&] {                                                \
+          fn args;                                                       \
+          call_errno = errno;                                            \
+        };                                                               \
         secret_shim::RunInSecretMode(call);                              \
+        errno = call_errno;                                              \
       })
 
 #include "shim/entry_points.inc"

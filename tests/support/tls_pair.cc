@@ -100,7 +100,12 @@ SSL_CTX* TlsPair::NewContext(const SSL_METHOD* method, std::string* error) {
     if (options_.version != TLS1_3_VERSION) {
       ok = SSL_CTX_set_cipher_list(ctx, options_.suite) == 1;
     } else {
-#ifndef OPENSSL_IS_BORINGSSL
+#ifdef OPENSSL_IS_BORINGSSL
+      *error = std::string("BoringSSL cannot choose TLS 1.3 suites (asked for ") +
+               options_.suite + ")";
+      SSL_CTX_free(ctx);
+      return nullptr;
+#else
       ok = SSL_CTX_set_ciphersuites(ctx, options_.suite) == 1;
 #endif
     }

@@ -23,8 +23,8 @@ struct TlsPairOptions {
   int version = TLS1_3_VERSION;
   // TLS 1.3: a ciphersuite ("TLS_AES_128_GCM_SHA256"); TLS 1.2: a cipher
   // list ("ECDHE-ECDSA-AES128-GCM-SHA256"). Null: the library's default.
-  // BoringSSL cannot configure TLS 1.3 suites: there the suite is only
-  // checked after the handshake.
+  // BoringSSL cannot configure TLS 1.3 suites: Open fails there when one is
+  // given for TLS 1.3.
   const char* suite = nullptr;
   // Key-exchange group ("X25519", "P-256"); null: the library's default.
   const char* group = nullptr;
