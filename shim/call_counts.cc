@@ -41,8 +41,8 @@ const char* LevelName(unsigned level) {
 
 __attribute__((destructor)) void ReportAtExit() {
   const int report = ReportLevel();
-  // A process that never loaded OpenSSL (a shell, perl, a helper the
-  // preload reached) says nothing.
+  // A process that never loaded the shim's library (a shell, perl, a helper
+  // the OpenSSL preload reached) says nothing.
   if (report == 0 || !ShimLibraryLoaded()) return;
   const EntryTable& table = ShimEntries();
   uint64_t outermost[3] = {0, 0, 0};

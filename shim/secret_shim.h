@@ -7,8 +7,8 @@
  * library: each wrapper runs the library's function inside `secret_do` (only
  * the outermost wrapped call on a thread switches stacks; calls the library
  * makes to other wrapped functions run directly inside it) and returns its
- * result, its out-parameters and its error queue unchanged. A program that
- * preloads the OpenSSL shim can reach these functions with
+ * result, its out-parameters, its error queue and `errno` unchanged. A
+ * program that preloads the OpenSSL shim can reach these functions with
  * `dlsym(RTLD_DEFAULT, ...)`. */
 
 #ifndef SECRETMODE_SHIM_SECRET_SHIM_H_
@@ -35,7 +35,11 @@ extern "C" {
 int secret_shim_set_levels(const char* levels);
 
 /* secret_shim_levels returns the levels in effect as a static string in the
- * form `secret_shim_set_levels` accepts. Thread-safe. */
+ * form `secret_shim_set_levels` accepts (never NULL; the caller does not
+ * free it). Thread-safe and async-signal-safe.
+ *
+ * WARNING: another thread may change the levels right after the call; the
+ * answer describes calls that start now, not calls already running. */
 const char* secret_shim_levels(void);
 
 /* secret_shim_call_count is one entry point's counts. */
@@ -50,19 +54,32 @@ typedef struct secret_shim_call_count {
 /* secret_shim_set_counting turns per-entry-point counting on (`on` != 0) or
  * off; it is off unless `SECRETMODE_SHIM_REPORT` is set, so that wrapped
  * calls on many threads never write a shared counter. Thread-safe and
- * async-signal-safe. */
+ * async-signal-safe.
+ *
+ * WARNING: counting is for tests and diagnosis: with it on, every wrapped
+ * call on every thread increments shared counters (contended cache lines on
+ * a busy server). It changes nothing about what is protected. */
 void secret_shim_set_counting(int on);
 
 /* secret_shim_get_call_counts copies the counts of the shim's first
  * `capacity` entry points into `out` (caller-owned; may be NULL when
  * `capacity` is 0) in the order of shim/entry_points.inc (the entries of the
  * shim's library only), and returns the number of entry points, which may
- * exceed `capacity`. The strings are static. Thread-safe;
- * counts of calls running concurrently may or may not be included. */
+ * exceed `capacity`. The strings are static. Never fails. Thread-safe;
+ * not async-signal-safe.
+ *
+ * WARNING: the counts are read one by one, not as a snapshot: calls running
+ * concurrently may be included in some entries and not in others. A count
+ * says a call reached the wrapper, not what the wrapped function did. */
 size_t secret_shim_get_call_counts(secret_shim_call_count* out,
                                    size_t capacity);
 
-/* secret_shim_reset_call_counts sets every count to zero. Thread-safe. */
+/* secret_shim_reset_call_counts sets every count to zero. Thread-safe and
+ * async-signal-safe.
+ *
+ * WARNING: not atomic against calls counted concurrently: a call on another
+ * thread may be counted in some of its counters before the reset and in
+ * others after it. Reset while no wrapped call runs for exact counts. */
 void secret_shim_reset_call_counts(void);
 
 #ifdef __cplusplus

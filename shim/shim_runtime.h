@@ -45,18 +45,25 @@ struct EntryTable {
 
 // ---- Defined by each shim ----
 
-// ShimEntries returns the shim's table; constant-initialized, so that it can
-// be used before main.
+// ShimEntries returns the shim's table (static; constant-initialized, so that
+// it can be used before main). Thread-safe and async-signal-safe.
 const EntryTable& ShimEntries();
 
-// ShimLibraryName is "OpenSSL" or "BoringSSL", for messages.
+// ShimLibraryName returns "OpenSSL" or "BoringSSL" (a static string), for
+// messages. Thread-safe and async-signal-safe.
 const char* ShimLibraryName();
 
 // ShimLibraryLoaded returns whether the shim's library is in the process: a
 // process the preload reached that never loaded it reports nothing at exit.
+// Thread-safe; not async-signal-safe (the OpenSSL shim asks the loader).
 bool ShimLibraryLoaded();
 
 // ShimHeapCovered returns whether the library's heap is in the secret arena.
+// Thread-safe; not async-signal-safe.
+//
+// WARNING: the BoringSSL shim answers true by construction (the patched
+// library does not link without the arena's hooks); it checks nothing at
+// run time.
 bool ShimHeapCovered();
 
 // ---- Shared ----
@@ -71,7 +78,8 @@ bool CountingOn();
 
 // CountCall counts one call of entry `entry` (its index in the shim's table)
 // that reached its wrapper, and whether it was the outermost one (the call
-// that switched to secret mode).
+// that switched to secret mode). Thread-safe and async-signal-safe (relaxed
+// atomic increments).
 void CountCall(unsigned entry, bool outermost);
 
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
@@ -82,6 +90,12 @@ void ReportUnprotectedCall(int err);
 // RunInSecretMode runs `call` inside secret_do. If this thread's secret
 // stacks cannot be set up, the call runs unprotected rather than failing a
 // TLS operation, and that is reported once (ReportUnprotectedCall).
+// Thread-safe; async-signal-safe when `call` is.
+//
+// WARNING: the fallback trades protection for availability: after ENOMEM
+// (or EBUSY, a paused coroutine holding the secret stack) the call's stack
+// frames and registers are not erased. The message on stderr is the only
+// sign.
 template <typename Call>
 inline void RunInSecretMode(Call& call) {
   const int err = secret_do([](void* p) { (*static_cast<Call*>(p))(); }, &call);

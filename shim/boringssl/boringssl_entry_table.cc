@@ -9,15 +9,11 @@
 namespace secret_shim {
 namespace {
 
+#define SECRETMODE_IF_THIS_LIBRARY SECRETMODE_IF_BORINGSSL
 constexpr EntryInfo kEntries[kEntryCount] = {
-#define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, why) \
-  SECRETMODE_IF_BORINGSSL(libs, {#name, level, category}, )
-#define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, why) \
-  SECRETMODE_IF_BORINGSSL(libs, {#name, level, category}, )
-#include "shim/entry_points.inc"
-#undef SECRETMODE_ENTRY
-#undef SECRETMODE_ENTRY_VOID
+#include "shim/entry_infos.inc"
 };
+#undef SECRETMODE_IF_THIS_LIBRARY
 
 EntryCounts g_counts[kEntryCount];
 

@@ -9,16 +9,11 @@
 
 namespace secret_shim {
 
+#define SECRETMODE_IF_THIS_LIBRARY SECRETMODE_IF_BORINGSSL
 enum BoringSslEntry : unsigned {
-#define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, why) \
-  SECRETMODE_IF_BORINGSSL(libs, kEntry_##name, )
-#define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, why) \
-  SECRETMODE_IF_BORINGSSL(libs, kEntry_##name, )
-#include "shim/entry_points.inc"
-#undef SECRETMODE_ENTRY
-#undef SECRETMODE_ENTRY_VOID
-  kEntryCount
+#include "shim/entry_enum.inc"
 };
+#undef SECRETMODE_IF_THIS_LIBRARY
 
 }  // namespace secret_shim
 

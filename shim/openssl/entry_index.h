@@ -9,22 +9,11 @@
 
 namespace secret_shim {
 
+#define SECRETMODE_IF_THIS_LIBRARY SECRETMODE_IF_OPENSSL
 enum OpenSslEntry : unsigned {
-#define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, why) \
-  SECRETMODE_IF_OPENSSL(libs, kEntry_##name, )
-#define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, why) \
-  SECRETMODE_IF_OPENSSL(libs, kEntry_##name, )
-#include "shim/entry_points.inc"
-#undef SECRETMODE_ENTRY
-#undef SECRETMODE_ENTRY_VOID
-  kEntryCount
+#include "shim/entry_enum.inc"
 };
-
-// CheckHeapOnce says once on stderr, at the first wrapped call, when
-// OpenSSL's heap is not in the secret arena: libcrypto was loaded after the
-// shim's constructor ran (dlopen, as Python's ssl module does) and had
-// allocated before a hook could be set. The wrappers still work.
-void CheckHeapOnce();
+#undef SECRETMODE_IF_THIS_LIBRARY
 
 }  // namespace secret_shim
 

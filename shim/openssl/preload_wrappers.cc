@@ -35,6 +35,7 @@
 #include "secret/secret_c.h"
 #include "shim/entry_select.h"
 #include "shim/openssl/entry_index.h"
+#include "shim/openssl/heap_check.h"
 #include "shim/openssl/openssl_symbols.h"
 #include "shim/shim_runtime.h"
 
