@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "bench/shim_modes.h"
+#include "bench/tls_pair_benchmarks.h"
 #include "benchmark/benchmark.h"
 #include "tests/support/tls_pair.h"
 
@@ -74,6 +75,8 @@ void BM_P256Ecdh(benchmark::State& state) {
         ECDH_compute_key(shared, sizeof(shared), EC_KEY_get0_public_key(peer),
                          key, nullptr) != sizeof(shared)) {
       state.SkipWithError("P-256 ECDH failed");
+      EC_KEY_free(key);
+      break;
     }
     benchmark::DoNotOptimize(shared);
     EC_KEY_free(key);
@@ -121,44 +124,12 @@ secret_test::TlsPairOptions BenchOptions() {
 }
 
 void BM_Tls13Handshake(benchmark::State& state) {
-  if (!SetMode(state)) return;
-  secret_test::TlsPair pair;
-  std::string error;
-  if (!pair.Open(BenchOptions(), &error)) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  ExecutorCounters counters;
-  for (auto _ : state) {
-    if (!pair.Reconnect(&error) || !pair.Handshake(&error)) {
-      state.SkipWithError(error.c_str());
-      break;
-    }
-  }
-  counters.Report(state);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  secret_bench::TlsHandshakes(state, BenchOptions());
 }
 BENCHMARK(BM_Tls13Handshake)->Apply(ModeArgs)->Unit(benchmark::kMicrosecond);
 
 void BM_Tls13Bulk16K(benchmark::State& state) {
-  if (!SetMode(state)) return;
-  secret_test::TlsPair pair;
-  std::string error;
-  if (!pair.Open(BenchOptions(), &error) || !pair.Handshake(&error)) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  const std::string record(16384, 'r');
-  ExecutorCounters counters;
-  for (auto _ : state) {
-    if (!pair.Transfer(true, record, &error)) {
-      state.SkipWithError(error.c_str());
-      break;
-    }
-  }
-  counters.Report(state);
-  state.SetBytesProcessed(
-      static_cast<int64_t>(state.iterations() * record.size()));
+  secret_bench::TlsBulk16K(state, BenchOptions());
 }
 BENCHMARK(BM_Tls13Bulk16K)->Apply(ModeArgs);
 

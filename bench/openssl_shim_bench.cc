@@ -35,6 +35,7 @@
 #include "tests/support/tls_pair.h"
 
 #include "bench/shim_modes.h"
+#include "bench/tls_pair_benchmarks.h"
 
 namespace {
 
@@ -141,43 +142,12 @@ secret_test::TlsPairOptions BenchOptions() {
 }
 
 void BM_Tls13Handshake(benchmark::State& state) {
-  if (!SetMode(state)) return;
-  secret_test::TlsPair pair;
-  std::string error;
-  if (!pair.Open(BenchOptions(), &error)) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  ExecutorCounters counters;
-  for (auto _ : state) {
-    if (!pair.Reconnect(&error) || !pair.Handshake(&error)) {
-      state.SkipWithError(error.c_str());
-      break;
-    }
-  }
-  counters.Report(state);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  secret_bench::TlsHandshakes(state, BenchOptions());
 }
 BENCHMARK(BM_Tls13Handshake)->Apply(ModeArgs)->Unit(benchmark::kMicrosecond);
 
 void BM_Tls13Bulk16K(benchmark::State& state) {
-  if (!SetMode(state)) return;
-  secret_test::TlsPair pair;
-  std::string error;
-  if (!pair.Open(BenchOptions(), &error) || !pair.Handshake(&error)) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  const std::string record(16384, 'r');
-  ExecutorCounters counters;
-  for (auto _ : state) {
-    if (!pair.Transfer(true, record, &error)) {
-      state.SkipWithError(error.c_str());
-      break;
-    }
-  }
-  counters.Report(state);
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * record.size()));
+  secret_bench::TlsBulk16K(state, BenchOptions());
 }
 BENCHMARK(BM_Tls13Bulk16K)->Apply(ModeArgs);
 

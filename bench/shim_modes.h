@@ -37,10 +37,11 @@ inline bool SetMode(benchmark::State& state) {
 }
 
 // ExecutorCounters reports, per iteration, what the executor did on this
-// thread while `state` ran: outermost secret_do calls, stack bytes erased
-// and inspected, fence faults (a call deeper than its zone), and the secret
-// arena's allocations and bytes zeroed (the TLS library's heap is in the
-// arena).
+// thread while `state` ran (outermost secret_do calls, stack bytes erased
+// and inspected, fence faults: a call deeper than its zone) and, for the
+// whole process, the secret arena's allocations and bytes zeroed (the TLS
+// library's heap is in the arena; benchmarks run on one thread, so these
+// are the benchmark's).
 class ExecutorCounters {
  public:
   ExecutorCounters() { Read(&before_); }

@@ -13,10 +13,11 @@ secret, key and IV of the client's key log.
 
 A cell passes when the data went both ways and, with secretmode, keyscan
 found the keys while the first connection was open (where the client can be
-held open: every client but curl) and finds no residue after close. TLS 1.2 master secrets found in a server are counted on
-their own ("+N TLS 1.2 master"): a server may keep them on purpose, in a
-session cache, so they are reported beside the residues, never as clean and
-never hidden.
+held open: every client but curl) and finds no residue after close. TLS 1.2
+master secrets found in a server are counted on their own ("+N TLS 1.2
+master"): a server keeps them on purpose while their session is cached, so
+they are reported beside the residues, never hidden; with secretmode a copy
+outside the secret arena or a shared session cache counts as a residue.
 
   matrix.py --tools DIR [--results FILE] [--only SUBSTRING] [--demo]
 
