@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string.h>
 
+#include "keyscan/file_io.h"
+
 namespace keyscan {
 namespace {
 
@@ -31,33 +33,9 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-bool ReadAt(int fd, uint64_t offset, void* buf, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    const ssize_t n = pread(fd, static_cast<char*>(buf) + done, len - done,
-                            static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Fits reports whether [offset, offset + size) lies inside the file.
 bool Fits(uint64_t offset, uint64_t size, uint64_t file_size) {
   return offset <= file_size && size <= file_size - offset;
-}
-
-uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-uint32_t Load32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
 }
 
 // ParseNtFile reads NT_FILE: count, page size, count (start, end, page

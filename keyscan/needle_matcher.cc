@@ -6,16 +6,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "keyscan/file_io.h"
+
 namespace keyscan {
 namespace {
 
 constexpr size_t kPrefix = sizeof(uint64_t);
-
-uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
 
 // Fibonacci hashing: the top bits of a multiplication mix all input bits.
 unsigned FilterSlot(uint64_t prefix, unsigned bits) {

@@ -1,7 +1,6 @@
 // process_memory.cc: see process_memory.h.
 #include "keyscan/process_memory.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/file_io.h"
 #include "keyscan/page_residency.h"
 #include "keyscan/scratch_buffer.h"
 
@@ -65,7 +65,9 @@ class RemoteReader : public ResidentRangeSink {
       if (got < 0) {  // EIO: unreadable page; skip it and restart matching
         ++stats_->read_errors;
         const uintptr_t page = PageSize();
-        addr = (addr + page) & ~(page - 1);
+        const uintptr_t next = std::min<uintptr_t>((addr + page) & ~(page - 1), end);
+        stats_->bytes_unread += next - addr;
+        addr = next;
         carry = 0;
         continue;
       }
@@ -92,26 +94,12 @@ class RemoteReader : public ResidentRangeSink {
   bool target_gone_ = false;
 };
 
-class Fd {
- public:
-  explicit Fd(const std::string& path)
-      : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
-bool IsScannable(const Region& r, bool include_readonly) {
-  if (!r.readable()) return false;  // includes PROT_NONE guard pages
-  if (!r.writable() && !include_readonly) return false;
+bool IsNoAccess(const Region& r) { return r.perms == "---p"; }
+
+bool IsScannable(const Region& r, bool include_readonly,
+                 bool include_no_access) {
   // Reading [vvar] can fault (time namespace pages) and neither can hold
   // program data; device memory may have read side effects.
   if (r.name == "[vvar]" || r.name == "[vvar_vclock]" ||
@@ -123,6 +111,11 @@ bool IsScannable(const Region& r, bool include_readonly) {
       r.name.compare(0, 9, "/dev/shm/") != 0) {
     return false;
   }
+  // A no-access private mapping may hold what was written before an
+  // mprotect(PROT_NONE); /proc/PID/mem reads it (FOLL_FORCE).
+  if (IsNoAccess(r)) return include_no_access;
+  if (!r.readable()) return false;  // e.g. write-only or shared no-access
+  if (!r.writable() && !include_readonly) return false;
   return true;
 }
 
@@ -141,12 +134,13 @@ bool VisitProcessMemory(pid_t pid, size_t overlap,
   }
   stats->regions_total = regions.size();
   const std::string proc = "/proc/" + std::to_string(pid);
-  Fd mem(proc + "/mem");
+  Fd mem(OpenReadOnly(proc + "/mem"));
   if (mem.get() < 0) {
     stats->error = "open " + proc + "/mem: " + std::strerror(errno);
     return false;
   }
-  Fd pagemap(proc + "/pagemap");  // optional: residency falls back to Rss
+  // Optional: without it, residency falls back to the Rss rules.
+  Fd pagemap(OpenReadOnly(proc + "/pagemap"));
   ScratchBuffer buffer(kReadChunk + overlap);
   if (buffer.data() == nullptr) {
     stats->error = "mmap scratch buffer failed";
@@ -157,24 +151,31 @@ bool VisitProcessMemory(pid_t pid, size_t overlap,
   RemoteReader reader(mem.get(), overlap, buffer.data(), visitor, stats);
   bool pagemap_scan_supported = pagemap.get() >= 0;
   for (const Region& r : regions) {
-    if (!IsScannable(r, options.include_readonly) || r.rss_kb == 0) {
+    if (!IsScannable(r, options.include_readonly, options.include_no_access)) {
+      ++stats->regions_ineligible;
       ++stats->regions_skipped;
       continue;
     }
+    if (r.rss_kb == 0) {  // nothing resident: nothing to read
+      ++stats->regions_not_resident;
+      ++stats->regions_skipped;
+      continue;
+    }
+    const uint64_t resident_bytes =
+        r.rss_kb > 0 ? static_cast<uint64_t>(r.rss_kb) * 1024 : r.size();
     Residency result = Residency::kUnsupported;
-    if (pagemap_scan_supported) {
+    if (pagemap_scan_supported && options.query_residency) {
       result = ResidentRangesByPagemapScan(pagemap.get(), r.start, r.end,
                                            &reader);
       pagemap_scan_supported = result != Residency::kUnsupported;
     }
     if (result == Residency::kUnsupported && pagemap.get() >= 0 &&
-        r.size() <= kPagemapReadMaxBytes) {
+        options.query_residency && r.size() <= kPagemapReadMaxBytes) {
       result = ResidentRangesByPagemapRead(pagemap.get(), r.start, r.end,
                                            &reader);
     }
     if (result == Residency::kUnsupported) {
-      const bool fully_resident =
-          r.rss_kb > 0 && static_cast<uint64_t>(r.rss_kb) * 1024 >= r.size();
+      const bool fully_resident = resident_bytes >= r.size();
       if (fully_resident || r.size() <= options.max_unknown_residency_bytes) {
         reader.Resident(r.start, r.end);
         result = Residency::kOk;
@@ -183,7 +184,11 @@ bool VisitProcessMemory(pid_t pid, size_t overlap,
     if (result == Residency::kOk) {
       ++stats->regions_scanned;
     } else {
+      // Unknown residency and too big to read whole, or the residency
+      // query failed part way: resident pages may have been left unread.
+      ++stats->regions_unread;
       ++stats->regions_skipped;
+      stats->bytes_unread += resident_bytes;
     }
     if (reader.stopped()) break;
   }

@@ -17,22 +17,48 @@ namespace keyscan {
 struct ProcessMemoryOptions {
   // Also read r-- and r-x mappings (code, rodata), not only rw ones.
   bool include_readonly = false;
+  // Also read the resident pages of no-access private mappings (---p):
+  // memory made PROT_NONE after it was written (secretmode's idle secret
+  // stack pages, allocators' freed runs) keeps its bytes, and
+  // /proc/PID/mem reads them. Mappings with an Rss of 0 kB (guard pages,
+  // huge reservations) cost nothing either way.
+  bool include_no_access = true;
+  // Query page residency (PAGEMAP_SCAN, else /proc/PID/pagemap). False
+  // acts as on a kernel without either, so that tests can exercise the
+  // fallback below.
+  bool query_residency = true;
   // When the target's page residency cannot be queried (no PAGEMAP_SCAN,
   // and a mapping too big to read its pagemap entries), a partially
   // resident mapping is read whole only up to this size (reading untouched
-  // anonymous memory maps the zero page, it allocates nothing).
+  // anonymous memory maps the zero page, it allocates nothing); a larger
+  // one is counted as unread (ProcessMemoryStats::regions_unread).
   uint64_t max_unknown_residency_bytes = uint64_t{64} << 20;
 };
 
-// What a VisitProcessMemory call covered. A caller concluding "nothing
-// found" should also check bytes_scanned > 0, or it can conclude so from
-// reading nothing.
+// What a VisitProcessMemory call covered. Every listed mapping is exactly
+// one of: scanned, ineligible, not resident, unread. A caller concluding
+// "nothing found" must also check bytes_scanned > 0 (or it concludes so
+// from reading nothing) and regions_unread == 0 and read_errors == 0 (or
+// it concludes so from a partial read).
 struct ProcessMemoryStats {
   size_t regions_total = 0;    // mappings listed by the kernel
   size_t regions_scanned = 0;  // mappings whose resident pages were read
-  size_t regions_skipped = 0;  // ineligible, not resident, or too big
-  size_t read_errors = 0;      // reads of /proc/PID/mem that failed (EIO)
+  // Not eligible by the options and IsScannable: [vvar], [vsyscall],
+  // device mappings, and mappings of permissions the options exclude.
+  size_t regions_ineligible = 0;
+  size_t regions_not_resident = 0;  // eligible, Rss 0 kB: nothing to read
+  // Eligible and resident but not read: residency unknown and the mapping
+  // too big (max_unknown_residency_bytes), or the residency query failed.
+  size_t regions_unread = 0;
+  // regions_ineligible + regions_not_resident + regions_unread (kept for
+  // callers that only want "not scanned").
+  size_t regions_skipped = 0;
+  size_t read_errors = 0;  // reads of /proc/PID/mem that failed (EIO)
   uint64_t bytes_scanned = 0;
+  // Eligible resident bytes not read: the Rss of the unread regions (an
+  // upper bound when a query failed part way) plus the bytes skipped
+  // after each read error.
+  uint64_t bytes_unread = 0;
   std::string error;  // why the scan could not run; empty when it ran
 };
 
@@ -60,26 +86,32 @@ class ProcessMemoryVisitor {
   ~ProcessMemoryVisitor() = default;
 };
 
-// IsScannable returns whether a scan reads mapping `region`: it must be
-// readable, and writable unless `include_readonly`; [vvar], [vvar_vclock]
-// and [vsyscall] (which can fault and hold no program data) and device
-// files under /dev/ other than /dev/zero and /dev/shm/ (reads may have side
-// effects) are never read. Pure function: thread-safe and
-// async-signal-safe.
+// IsScannable returns whether a scan may read mapping `region`: a
+// readable mapping, writable unless `include_readonly`; a no-access private
+// mapping (---p) only with `include_no_access`; [vvar], [vvar_vclock] and
+// [vsyscall] (which can fault and hold no program data) and device files
+// under /dev/ other than /dev/zero and /dev/shm/ (reads may have side
+// effects) never. Pure function: thread-safe and async-signal-safe.
 //
 // WARNING: it looks only at the permissions and the name: a readable
 // mapping may still be unreadable in part (e.g. a file mapping beyond the
-// end of its file), and it says nothing about residency.
-bool IsScannable(const Region& region, bool include_readonly);
+// end of its file), and it says nothing about residency. A scan of the
+// calling process itself must keep `include_no_access` false: it reads in
+// place, and touching a no-access page faults.
+bool IsScannable(const Region& region, bool include_readonly,
+                 bool include_no_access = false);
 
 // VisitProcessMemory reads every resident page of the IsScannable mappings
-// of process `pid` through /proc/PID/mem and hands it to `visitor` in
+// of process `pid` (no-access private ones included by default, see
+// ProcessMemoryOptions) through /proc/PID/mem and hands it to `visitor` in
 // chunks of at most 1 MiB plus `overlap` bytes carried over from the
 // previous chunk (see ProcessMemoryVisitor::Chunk). Mappings are listed
 // from /proc/PID/smaps; those with an Rss of 0 kB are skipped. Residency
 // comes from the PAGEMAP_SCAN ioctl, else from /proc/PID/pagemap entries
-// (mappings up to 1 GiB), else from the Rss (see ProcessMemoryOptions).
-// Pages that fail to read (EIO) are counted in stats->read_errors and
+// (mappings up to 1 GiB), else from the Rss (see ProcessMemoryOptions);
+// a mapping whose resident pages cannot be found is counted in
+// stats->regions_unread and stats->bytes_unread. Pages that fail to read
+// (EIO) are counted in stats->read_errors and stats->bytes_unread, and
 // skipped. The bytes read pass through a private buffer, excluded from
 // core dumps, that is wiped after each chunk and unmapped on return.
 // Resets and fills *stats (required, owned by the caller). Returns true
@@ -92,9 +124,9 @@ bool IsScannable(const Region& region, bool include_readonly);
 // WARNING: the target keeps running: memory it writes, maps or unmaps
 // during the scan may be missed or seen half-written; stop it first
 // (SIGSTOP, ptrace) for a consistent picture. Swapped-out pages and
-// unscannable mappings are not read. Opening /proc/PID/mem needs ptrace
-// rights over the target (same user and the Yama ptrace_scope, or
-// CAP_SYS_PTRACE).
+// ineligible mappings are not read, and are not counted as unread.
+// Opening /proc/PID/mem needs ptrace rights over the target (same user and
+// the Yama ptrace_scope, or CAP_SYS_PTRACE).
 bool VisitProcessMemory(pid_t pid, size_t overlap,
                         const ProcessMemoryOptions& options,
                         ProcessMemoryVisitor* visitor,
