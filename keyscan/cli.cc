@@ -137,6 +137,15 @@ int Fail(std::FILE* err, const std::string& message) {
 
 }  // namespace
 
+int ExitStatusFor(const ScanResult& result, const std::vector<Needle>& needles,
+                  const ReportPolicy& policy) {
+  if (UnexpectedResidues(result, needles, policy) > 0 || result.truncated) {
+    return kExitResidues;
+  }
+  if (result.bytes_scanned == 0 || ScanIncomplete(result)) return kExitError;
+  return kExitClean;
+}
+
 int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   Arguments args;
   std::string error;
@@ -173,16 +182,35 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
     WipeNeedles(&needles);
     return Fail(err, error);
   }
+  const int status = ExitStatusFor(result, needles, args.policy);
+  if (status == kExitError && result.bytes_scanned == 0 &&
+      result.residues.empty()) {
+    WipeNeedles(&needles);
+    return Fail(err, result.target +
+                         ": no memory could be read (nothing eligible was "
+                         "resident, or the core holds no memory bytes): "
+                         "nothing was searched");
+  }
   if (args.json) {
     WriteJson(out, result, needles, args.policy);
   } else {
     WriteTable(out, result, needles, args.policy);
   }
   std::fflush(out);
-  const bool residues =
-      UnexpectedResidues(result, needles, args.policy) > 0 || result.truncated;
   WipeNeedles(&needles);
-  return residues ? kExitResidues : kExitClean;
+  if (status == kExitError) {
+    char mib[32];
+    std::snprintf(mib, sizeof(mib), "%.1f",
+                  result.bytes_unread / (1024.0 * 1024.0));
+    return Fail(err, result.target + ": scan incomplete: " +
+                         std::to_string(result.regions_unread) +
+                         " eligible region(s) and " + mib +
+                         " MiB of eligible memory were not read (" +
+                         std::to_string(result.read_errors) +
+                         " read error(s)); no unexpected residue in what "
+                         "was read");
+  }
+  return status;
 }
 
 }  // namespace keyscan

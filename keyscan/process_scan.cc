@@ -11,6 +11,7 @@
 #include <memory>
 #include <utility>
 
+#include "keyscan/file_io.h"
 #include "keyscan/needle_matcher.h"
 #include "keyscan/proc_maps.h"
 #include "keyscan/process_memory.h"
@@ -37,7 +38,11 @@ class ResidueCollector : public ProcessMemoryVisitor {
     regions_ = &regions;
     uint64_t total = 0;
     for (const Region& r : regions) {
-      if (r.readable() && r.rss_kb > 0) total += uint64_t(r.rss_kb) * 1024;
+      if (IsScannable(r, /*include_readonly=*/true,
+                      /*include_no_access=*/true) &&
+          r.rss_kb > 0) {
+        total += uint64_t(r.rss_kb) * 1024;
+      }
     }
     progress_ = std::make_unique<Progress>(settings_.progress,
                                            result_->target, total);
@@ -96,6 +101,18 @@ class ResidueCollector : public ProcessMemoryVisitor {
   std::unique_ptr<Progress> progress_;
 };
 
+// IsZombie returns whether /proc/PID/stat (under `proc`) says state Z.
+bool IsZombie(const std::string& proc) {
+  Fd fd(OpenReadOnly(proc + "/stat"));
+  char buf[512];
+  const ssize_t n = fd.get() < 0 ? -1 : read(fd.get(), buf, sizeof(buf) - 1);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  // "PID (comm) S ...": comm may hold spaces and parentheses.
+  const char* paren = std::strrchr(buf, ')');
+  return paren != nullptr && paren[1] == ' ' && paren[2] == 'Z';
+}
+
 // CheckAccess turns the common failures into clear messages before the
 // scan starts: the scanner itself only reports "open ...: <strerror>".
 bool CheckAccess(pid_t pid, std::string* error) {
@@ -116,6 +133,10 @@ bool CheckAccess(pid_t pid, std::string* error) {
           ": run keyscan as root, or with ptrace rights over the process "
           "(CAP_SYS_PTRACE, or the same user with kernel.yama.ptrace_scope "
           "0)";
+    } else if (IsZombie(proc)) {
+      *error = "process " + std::to_string(pid) +
+               " is a zombie (it exited, its parent has not reaped it): it "
+               "has no memory to read";
     } else if (err == ENOENT || err == ESRCH) {
       *error = "no process with PID " + std::to_string(pid) + " (it exited)";
     }
@@ -148,6 +169,9 @@ bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
   ProcessMemoryStats stats;
   ProcessMemoryOptions options;
   options.include_readonly = true;  // a secret may sit in any readable page
+  options.include_no_access = true;  // ... or in one made PROT_NONE since
+  options.query_residency = settings.query_residency;
+  options.max_unknown_residency_bytes = settings.max_unknown_residency_bytes;
   const size_t overlap = matcher.MaxLength() > 0 ? matcher.MaxLength() - 1 : 0;
   const bool ok =
       VisitProcessMemory(pid, overlap, options, &collector, &stats);
@@ -155,6 +179,10 @@ bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
   result->bytes_scanned = stats.bytes_scanned;
   result->regions_scanned = stats.regions_scanned;
   result->regions_skipped = stats.regions_skipped;
+  result->regions_ineligible = stats.regions_ineligible;
+  result->regions_not_resident = stats.regions_not_resident;
+  result->regions_unread = stats.regions_unread;
+  result->bytes_unread = stats.bytes_unread;
   result->read_errors = stats.read_errors;
   if (!ok) {
     *error = "scanning process " + std::to_string(pid) + ": " + stats.error;
@@ -162,8 +190,17 @@ bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
   }
   if (stats.read_errors > 0) {
     result->notes.push_back(std::to_string(stats.read_errors) +
-                            " page(s) could not be read (EIO) and were "
-                            "skipped");
+                            " read(s) of /proc/PID/mem failed (EIO); the "
+                            "pages were skipped");
+  }
+  if (stats.regions_unread > 0) {
+    result->notes.push_back(
+        std::to_string(stats.regions_unread) +
+        " eligible mapping(s) with resident pages were not read: their "
+        "residency could not be queried (no PAGEMAP_SCAN or pagemap) and "
+        "they are partly resident and larger than " +
+        std::to_string(options.max_unknown_residency_bytes >> 20) +
+        " MiB, or the query failed");
   }
   result->notes.push_back(
       "registers of a live process are not read: scan a core "

@@ -73,6 +73,13 @@ void WriteTable(std::FILE* out, const ScanResult& result,
                result.target.c_str(), needles.size(),
                result.bytes_scanned / (1024.0 * 1024.0),
                result.regions_scanned);
+  std::fprintf(out,
+               "coverage: %zu region(s) read, %zu not eligible (never read: "
+               "[vvar], [vsyscall], devices), %zu with nothing resident, "
+               "%zu eligible but not read (%.1f MiB), %zu read error(s)\n",
+               result.regions_scanned, result.regions_ineligible,
+               result.regions_not_resident, result.regions_unread,
+               result.bytes_unread / (1024.0 * 1024.0), result.read_errors);
 
   // Rows: needle -> count per class.
   std::map<size_t, std::map<MemoryClass, size_t>> rows;
@@ -127,8 +134,18 @@ void WriteTable(std::FILE* out, const ScanResult& result,
     std::fprintf(out, "note: stopped recording at %zu copies\n",
                  result.residues.size());
   }
-  std::fprintf(out, "\nRESULT: %zu unexpected residue(s), %zu expected\n",
-               unexpected, expected);
+  if (ScanIncomplete(result)) {
+    std::fprintf(out,
+                 "\nRESULT: INCOMPLETE scan (%zu eligible region(s), %.1f "
+                 "MiB, and %zu read error(s) not read): %zu unexpected "
+                 "residue(s), %zu expected\n",
+                 result.regions_unread,
+                 result.bytes_unread / (1024.0 * 1024.0), result.read_errors,
+                 unexpected, expected);
+  } else {
+    std::fprintf(out, "\nRESULT: %zu unexpected residue(s), %zu expected\n",
+                 unexpected, expected);
+  }
 }
 
 void WriteJson(std::FILE* out, const ScanResult& result,
@@ -138,12 +155,18 @@ void WriteJson(std::FILE* out, const ScanResult& result,
   std::fprintf(out,
                "{\"target\":%s,\"needles\":%zu,\"bytes_scanned\":%" PRIu64
                ",\"regions_scanned\":%zu,\"read_errors\":%zu,"
+               "\"regions_ineligible\":%zu,\"regions_not_resident\":%zu,"
+               "\"regions_unread\":%zu,\"bytes_unread\":%" PRIu64 ","
+               "\"complete\":%s,"
                "\"truncated\":%s,\"unexpected_residues\":%zu,"
                "\"expected_residues\":%zu,\"residues\":[",
                JsonString(result.target).c_str(), needles.size(),
                result.bytes_scanned, result.regions_scanned,
-               result.read_errors, result.truncated ? "true" : "false",
-               unexpected, result.residues.size() - unexpected);
+               result.read_errors, result.regions_ineligible,
+               result.regions_not_resident, result.regions_unread,
+               result.bytes_unread, ScanIncomplete(result) ? "false" : "true",
+               result.truncated ? "true" : "false", unexpected,
+               result.residues.size() - unexpected);
   bool first = true;
   for (const Residue& r : result.residues) {
     const Needle& n = needles[r.needle];

@@ -39,7 +39,11 @@ size_t UnexpectedResidues(const ScanResult& result,
 // secrets — the latter marked "expected" under the policy) one row per
 // needle that has copies: label, kind, length, hash, connection (client
 // random prefix), count and the count per memory class; then every copy
-// with its address and mapping; then the notes and a RESULT line. Needles
+// with its address and mapping; then the notes and a RESULT line, which
+// starts "RESULT: INCOMPLETE scan" when eligible memory was not read
+// (ScanIncomplete). A "coverage:" line after the summary says how many
+// regions were read, not eligible, not resident, and eligible but not
+// read. Needles
 // are described, never printed. Not thread-safe with other writers of `out`.
 //
 // WARNING: addresses of a live process are printed; they may help an
@@ -50,7 +54,10 @@ void WriteTable(std::FILE* out, const ScanResult& result,
 
 // WriteJson prints the same report as one JSON object to `out`:
 // {"target", "needles", "bytes_scanned", "regions_scanned",
-//  "read_errors", "truncated", "unexpected_residues",
+//  "read_errors", "regions_ineligible", "regions_not_resident",
+//  "regions_unread", "bytes_unread", "complete" (false when eligible
+//  memory was not read, see ScanIncomplete), "truncated",
+//  "unexpected_residues",
 //  "expected_residues", "residues": [{"label", "kind", "category",
 //  "length", "hash", "client_random", "key_log_line", "expected",
 //  "address", "class", "where"}], "notes": [...]}. Addresses are hex

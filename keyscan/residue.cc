@@ -27,4 +27,9 @@ const char* MemoryClassName(MemoryClass memory_class) {
   return "?";
 }
 
+bool ScanIncomplete(const ScanResult& result) {
+  return result.regions_unread > 0 || result.bytes_unread > 0 ||
+         result.read_errors > 0;
+}
+
 }  // namespace keyscan

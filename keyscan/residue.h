@@ -46,11 +46,32 @@ struct ScanResult {
   std::vector<Residue> residues;
   uint64_t bytes_scanned = 0;
   size_t regions_scanned = 0;
+  // Process scans: not scanned, regions_ineligible + regions_not_resident
+  // + regions_unread (see ProcessMemoryStats). Core scans leave these 0
+  // and note the bytes that were not dumped instead.
   size_t regions_skipped = 0;
+  // Not eligible: [vvar], [vsyscall], device mappings; never read, by
+  // design, and not a gap in the scan.
+  size_t regions_ineligible = 0;
+  size_t regions_not_resident = 0;  // eligible, nothing resident
+  // Eligible memory that could not be read: regions whose residency was
+  // unknown or could not be queried, their resident bytes, and the bytes
+  // skipped after read errors. Non-zero means the scan is incomplete.
+  size_t regions_unread = 0;
+  uint64_t bytes_unread = 0;
   size_t read_errors = 0;    // pages that could not be read (EIO)
   bool truncated = false;    // stopped at the residue limit
   std::vector<std::string> notes;  // caveats to print with the report
 };
+
+// ScanIncomplete returns whether eligible memory of `result`'s target was
+// left unread (ScanResult::regions_unread, bytes_unread, read_errors):
+// "no residue" then does not mean "none left". Thread- and
+// async-signal-safe.
+//
+// WARNING: memory that is not eligible (ScanResult::regions_ineligible),
+// swapped out, or not in a core file does not make a scan incomplete.
+bool ScanIncomplete(const ScanResult& result);
 
 }  // namespace keyscan
 

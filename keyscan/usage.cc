@@ -45,13 +45,28 @@ Where a copy sits ("class"):
                   AVX/AVX-512 rebuilt whole from NT_X86_XSTATE)
   other           [vdso] and other kernel mappings
 
-Not covered: registers of a live process (scan a core instead); memory that
-cannot be read (PROT_NONE, device mappings, pages swapped out). Core files
-hold no MADV_DONTDUMP memory: secretmode's secret stacks and arena are not in
-them by design (SECRETMODE_DONTDUMP=1), nor is memory excluded by
-/proc/PID/coredump_filter. Only exact copies are found.
+Process scans read every resident page of every readable mapping and of
+every no-access private mapping (---p: memory made PROT_NONE keeps its
+bytes, and /proc/PID/mem reads them), from the kernel's page residency
+(PAGEMAP_SCAN, else /proc/PID/pagemap). Not eligible, never read: [vvar],
+[vsyscall] and device mappings. The report says how many regions were read,
+not eligible, not resident, and eligible but not read (residency unknown
+for a partly resident mapping over 64 MiB, a failed residency query, read
+errors): the latter make the scan INCOMPLETE.
 
-Exit status: 0 no unexpected residue, 1 residues found, 2 error.
+Not covered: registers of a live process (scan a core instead); pages
+swapped out; [vvar], [vsyscall] and device mappings. Core files hold no
+MADV_DONTDUMP memory: secretmode's secret stacks and arena are not in them
+by design (SECRETMODE_DONTDUMP=1), nor is memory excluded by
+/proc/PID/coredump_filter; the report notes segments whose bytes were not
+dumped and register notes too large to search. Only exact copies are found.
+
+Exit status: 0 the scan read memory, all eligible memory was read, and no
+unexpected residue was found; 1 unexpected residues found (also when the
+scan was incomplete); 2 error: the scan could not run, read no memory at
+all (e.g. a zombie process), or was incomplete (eligible memory not read)
+without finding an unexpected residue, so that "clean" is never claimed
+from a partial read.
 )";
 
 }  // namespace keyscan

@@ -2,9 +2,10 @@
 # keyscan_cli_test.sh: the keyscan command line. Exit status 1 and the
 # memory class for a live process holding a secret (in its environment, on
 # its main stack) and for its gcore dump, 0 for a process without it, the
-# TLS 1.2 master-secret policy, JSON, progress, and exit status 2 with its
-# one-line message for each error: bad usage, missing process, no ptrace
-# rights, missing/malformed/empty key log, truncated and non-ELF cores.
+# TLS 1.2 master-secret policy, JSON (with the scan's coverage), progress,
+# and exit status 2 with its one-line message for each error: bad usage,
+# missing process, a zombie (no memory to read), no ptrace rights,
+# missing/malformed/empty key log, truncated and non-ELF cores.
 set -euo pipefail
 
 KEYSCAN="${TEST_SRCDIR}/secretmode/keyscan/keyscan"
@@ -53,6 +54,8 @@ sleep 0.3
 
 run --help
 expect 0 "Usage: keyscan --keylog FILE (--pid PID | --core FILE)" "--help"
+[[ "$OUT" == *"no-access private mapping"* && "$OUT" == *"incomplete (eligible memory not read)"* ]] ||
+  fail "--help does not document no-access memory and incomplete scans: $OUT"
 [[ "$OUT" == *"MADV_DONTDUMP"* ]] || fail "--help does not say cores lack DONTDUMP memory"
 
 run --keylog "$WORK/tls13.log" --pid "$HOLDER"
@@ -66,10 +69,16 @@ expect 1 '"class":"main stack"' "--json"
 
 run --keylog "$WORK/tls13.log" --pid "$CLEAN" --progress
 expect 0 "RESULT: 0 unexpected residue(s), 0 expected" "clean process"
+[[ "$OUT" == *"coverage: "*" not eligible (never read: "*", 0 eligible but not read (0.0 MiB), 0 read error(s)"* ]] ||
+  fail "no coverage line: $OUT"
 [[ "$ERR" == *"keyscan: process $CLEAN: "*"MiB scanned (100%)"* ]] ||
   fail "--progress printed nothing: $ERR"
 run --keylog "$WORK/tls13.log" --pid "$CLEAN"
 [[ -z "$ERR" ]] || fail "progress without --progress and a terminal: $ERR"
+run --keylog "$WORK/tls13.log" --pid "$CLEAN" --json
+expect 0 '"complete":true,' "clean process, JSON"
+[[ "$OUT" == *'"regions_unread":0,"bytes_unread":0,'* && "$OUT" == *'"regions_ineligible":'* ]] ||
+  fail "JSON coverage: $OUT"
 
 run --keylog "$WORK/tls12.log" --pid "$MASTER_HOLDER"
 expect 1 "TLS 1.2 master secret: 1 copy" "master secret, not expected"
@@ -116,6 +125,20 @@ expect 2 "holds no secrets" "empty key log"
 # Processes.
 run --keylog "$WORK/tls13.log" --pid 4194312
 expect 2 "keyscan: error: no process with PID 4194312" "missing process"
+
+# A zombie has no memory: nothing read is an error, never "clean".
+bash -c 'sleep 0.01 & echo $! >"$1"; exec sleep 300' zombie "$WORK/zombie" & ZOMBIE_PARENT=$!
+PIDS+=("$ZOMBIE_PARENT")
+for _ in $(seq 100); do
+  ZOMBIE="$(cat "$WORK/zombie" 2>/dev/null || true)"
+  [[ -n "$ZOMBIE" ]] && [[ "$(awk '{print $3}' "/proc/$ZOMBIE/stat" 2>/dev/null)" == Z ]] && break
+  sleep 0.05
+done
+[[ "$(awk '{print $3}' "/proc/$ZOMBIE/stat")" == Z ]] || fail "no zombie made"
+run --keylog "$WORK/tls13.log" --pid "$ZOMBIE"
+expect 2 "keyscan: error: process $ZOMBIE is a zombie (it exited, its parent has not reaped it): it has no memory to read" "zombie"
+[[ -z "$OUT" ]] || fail "a report for a scan that read nothing: $OUT"
+[[ "$(printf '%s\n' "$ERR" | wc -l)" == 1 ]] || fail "error is not one line: $ERR"
 
 # No ptrace rights: keyscan as nobody against a root process. Bazel's
 # sandbox may run tests in a user namespace where nobody's uid is unmapped.
