@@ -2,10 +2,10 @@
 #include "keyscan/core_scan.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -14,6 +14,7 @@
 
 #include "keyscan/core_file.h"
 #include "keyscan/core_memory_class.h"
+#include "keyscan/file_io.h"
 #include "keyscan/needle_matcher.h"
 #include "keyscan/progress.h"
 #include "keyscan/scratch_buffer.h"
@@ -23,32 +24,6 @@ namespace keyscan {
 namespace {
 
 constexpr size_t kReadChunk = size_t{1} << 20;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-bool ReadAt(int fd, uint64_t offset, uint8_t* buf, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    const ssize_t n = pread(fd, buf + done, len - done,
-                            static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 const char* NoteName(uint32_t type) {
   switch (type) {
@@ -164,8 +139,12 @@ bool ScanRegisters(int fd, const CoreFile& core, const NeedleMatcher& matcher,
                    std::string* error) {
   std::map<std::pair<int, size_t>, std::set<std::string>> found;
   std::vector<std::pair<size_t, uint64_t>> matches;
+  std::map<std::string, size_t> too_large;  // note name -> count
   for (const CoreRegisterNote& note : core.registers) {
-    if (note.size > buffer_size - kX86VectorImageSize) continue;
+    if (note.size > buffer_size - kX86VectorImageSize) {
+      ++too_large[NoteName(note.type)];
+      continue;
+    }
     const size_t size = static_cast<size_t>(note.size);
     if (!ReadAt(fd, note.offset, buffer, size)) {
       *error = std::string("cannot read a ") + NoteName(note.type) + " note";
@@ -197,7 +176,35 @@ bool ScanRegisters(int fd, const CoreFile& core, const NeedleMatcher& matcher,
     for (const std::string& p : places) r.where += " " + p;
     result->residues.push_back(std::move(r));
   }
+  for (const auto& [name, count] : too_large) {
+    result->notes.push_back(
+        std::to_string(count) + " " + name + " register note(s) larger than " +
+        std::to_string(buffer_size - kX86VectorImageSize) +
+        " bytes were not searched (too large to parse)");
+  }
   return true;
+}
+
+// NotDumpedNote returns a note on the segments whose bytes the core does
+// not hold (p_filesz < p_memsz), or "" when it holds every byte.
+std::string NotDumpedNote(const CoreFile& core) {
+  size_t segments = 0;
+  uint64_t bytes = 0;
+  for (const CoreSegment& s : core.segments) {
+    if (s.filesz < s.memsz) {
+      ++segments;
+      bytes += s.memsz - s.filesz;
+    }
+  }
+  if (segments == 0) return "";
+  char mib[32];
+  std::snprintf(mib, sizeof(mib), "%.1f", bytes / (1024.0 * 1024.0));
+  return std::to_string(segments) + " segment(s) with " +
+         std::to_string(bytes) + " bytes (" + mib +
+         " MiB) of memory not dumped (p_filesz < p_memsz) were not "
+         "searched: normal for MADV_DONTDUMP memory (secretmode's secret "
+         "stacks and arena), memory excluded by coredump_filter, and "
+         "read-only file mappings the dumper left out";
 }
 
 }  // namespace
@@ -207,7 +214,7 @@ bool ScanCoreFile(const std::string& path, const std::vector<Needle>& needles,
                   std::string* error) {
   *result = ScanResult();
   result->target = "core file " + path;
-  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(OpenReadOnly(path));
   if (fd.get() < 0) {
     *error = "cannot open core file " + path + ": " + std::strerror(errno);
     return false;
@@ -241,6 +248,8 @@ bool ScanCoreFile(const std::string& path, const std::vector<Needle>& needles,
   result->notes.push_back(
       "MADV_DONTDUMP memory (secretmode's secret stacks and arena) is not "
       "in core files");
+  const std::string not_dumped = NotDumpedNote(core);
+  if (!not_dumped.empty()) result->notes.push_back(not_dumped);
   if (core.files.empty()) {
     result->notes.push_back(
         "the core has no NT_FILE note: file-backed mappings are reported as "

@@ -18,7 +18,10 @@ namespace keyscan {
 // the latter also as whole zmm0-31 registers rebuilt from their XSAVE
 // pieces — reported as class "registers" with the thread's id, at most
 // once per needle and thread. Fills *result and returns true when the scan
-// ran. Returns false with a one-line *error when the file cannot be opened
+// ran; result->notes then also say how many segments and bytes were not
+// dumped (p_filesz < p_memsz: normal for MADV_DONTDUMP memory) and how
+// many register notes were too large to search (more than the 1 MiB scan
+// buffer), both of which are skipped. Returns false with a one-line *error when the file cannot be opened
 // or read, is not an ELF core, or is malformed or truncated. Thread-safe;
 // not async-signal-safe.
 //

@@ -3,14 +3,20 @@
 // threads' stack pointers (NT_PRSTATUS), the heap and mmap'd memory as
 // anonymous — and the secret a thread holds in ymm0 as "registers" (it
 // lies in two XSAVE pieces, so this also proves the rebuilt registers).
-// Truncated and non-core files are one-line errors.
+// Truncated and non-core files are one-line errors. Memory a core does not
+// hold (p_filesz < p_memsz) and register notes too large to search are
+// reported as notes.
+#include <elf.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "keyscan/cli.h"
 #include "keyscan/core_scan.h"
 #include "tests/keyscan_residue_child.h"
 #include "tests/keyscan_residue_expect.h"
@@ -109,6 +115,114 @@ TEST(KeyscanCoreFileTest, TruncatedCoreIsAnError) {
   EXPECT_FALSE(ScanCoreFile(truncated, child.needles(), {}, &result, &error));
   EXPECT_NE(error.find("truncated: "), std::string::npos) << error;
   std::remove(truncated.c_str());
+}
+
+// A minimal x86-64 core: one PT_NOTE holding a 2 MiB NT_X86_XSTATE note
+// (larger than keyscan parses), and one PT_LOAD of 3 pages of which only
+// the first is in the file, holding `secret`.
+std::string SyntheticCore(const std::vector<uint8_t>& secret,
+                          uint64_t dumped = 0x1000) {
+  constexpr size_t kNoteDesc = size_t{2} << 20;
+  Elf64_Ehdr eh = {};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_CORE;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_phoff = sizeof(Elf64_Ehdr);
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_phentsize = sizeof(Elf64_Phdr);
+  eh.e_phnum = 2;
+  Elf64_Nhdr nh = {};
+  nh.n_namesz = 6;  // "LINUX\0"
+  nh.n_descsz = kNoteDesc;
+  nh.n_type = NT_X86_XSTATE;
+  std::string note(reinterpret_cast<const char*>(&nh), sizeof(nh));
+  note.append("LINUX\0\0\0", 8);
+  note.append(kNoteDesc, '\0');
+  const uint64_t notes_at = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr);
+  Elf64_Phdr ph[2] = {};
+  ph[0].p_type = PT_NOTE;
+  ph[0].p_offset = notes_at;
+  ph[0].p_filesz = note.size();
+  ph[1].p_type = PT_LOAD;
+  ph[1].p_flags = PF_R | PF_W;
+  ph[1].p_vaddr = 0x10000;
+  ph[1].p_offset = notes_at + note.size();
+  ph[1].p_filesz = dumped;
+  ph[1].p_memsz = 0x3000;
+  std::string memory(0x1000, '\0');
+  std::memcpy(&memory[64], secret.data(), secret.size());
+  memory.resize(dumped);
+  std::string file(reinterpret_cast<const char*>(&eh), sizeof(eh));
+  file.append(reinterpret_cast<const char*>(ph), sizeof(ph));
+  file += note;
+  file += memory;
+  return file;
+}
+
+TEST(KeyscanCoreFileTest, NotesMemoryNotDumpedAndRegisterNotesTooLarge) {
+  std::vector<uint8_t> secret(32);
+  for (size_t i = 0; i < secret.size(); ++i) secret[i] = uint8_t(0xa0 + i);
+  std::string key_log = "CLIENT_TRAFFIC_SECRET_0 " + std::string(64, '7') + " ";
+  for (const uint8_t b : secret) {
+    char buf[3];
+    std::snprintf(buf, sizeof(buf), "%02x", b);
+    key_log += buf;
+  }
+  std::vector<keyscan::Needle> needles;
+  std::string error;
+  ASSERT_TRUE(keyscan::NeedlesFromKeyLog(key_log + "\n", &needles, &error))
+      << error;
+  const std::string path = ::testing::TempDir() + "/keyscan_synthetic_core";
+  std::ofstream(path, std::ios::binary) << SyntheticCore(secret);
+
+  keyscan::ScanResult result;
+  ASSERT_TRUE(ScanCoreFile(path, needles, {}, &result, &error)) << error;
+  std::remove(path.c_str());
+  EXPECT_EQ(result.bytes_scanned, 0x1000u);
+  ASSERT_EQ(result.residues.size(), 1u) << Dump(result, needles);
+  EXPECT_EQ(result.residues[0].address, 0x10000u + 64);
+  std::string notes;
+  for (const std::string& n : result.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("1 segment(s) with 8192 bytes (0.0 MiB) of memory not "
+                       "dumped (p_filesz < p_memsz)"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("MADV_DONTDUMP"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("1 NT_X86_XSTATE register note(s) larger than"),
+            std::string::npos)
+      << notes;
+
+  // A core without a single dumped byte: the command line says nothing
+  // was read, with exit status 2, never "clean".
+  std::ofstream(path, std::ios::binary) << SyntheticCore(secret, 0);
+  const std::string log_path = ::testing::TempDir() + "/keyscan_synthetic.log";
+  std::ofstream(log_path) << key_log << "\n";
+  std::string args[] = {"keyscan", "--keylog", log_path, "--core", path};
+  char* argv[] = {&args[0][0], &args[1][0], &args[2][0], &args[3][0],
+                  &args[4][0], nullptr};
+  char* out_text = nullptr;
+  char* err_text = nullptr;
+  size_t out_size = 0, err_size = 0;
+  std::FILE* out = open_memstream(&out_text, &out_size);
+  std::FILE* err = open_memstream(&err_text, &err_size);
+  EXPECT_EQ(keyscan::RunCli(5, argv, out, err), keyscan::kExitError);
+  std::fclose(out);
+  std::fclose(err);
+  const std::string out_string(out_text, out_size), err_string(err_text, err_size);
+  std::free(out_text);
+  std::free(err_text);
+  std::remove(path.c_str());
+  std::remove(log_path.c_str());
+  EXPECT_EQ(out_string, "");
+  EXPECT_EQ(err_string, "keyscan: error: core file " + path +
+                            ": no memory could be read (nothing eligible was "
+                            "resident, or the core holds no memory bytes): "
+                            "nothing was searched\n");
+  keyscan::WipeNeedles(&needles);
 }
 
 TEST(KeyscanCoreFileTest, FilesThatAreNotCoresAreErrors) {
