@@ -22,11 +22,23 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  // Advance adds `bytes` to the bytes done and prints when it is time.
+  // Advance adds `bytes` to the bytes done and prints a progress line when
+  // at least the print interval has passed since the last one; a disabled
+  // Progress only counts. Write errors on the stream are ignored. Not
+  // thread-safe; not async-signal-safe (stdio).
+  //
+  // WARNING: it trusts the caller's counts: bytes beyond the estimated
+  // total raise the total shown, and it cannot tell whether the bytes
+  // were really read.
   void Advance(uint64_t bytes);
   // Finish prints the final count (ending the terminal line), so that a
   // requested progress report always says what was scanned. Idempotent;
-  // the destructor calls it.
+  // the destructor calls it. Write errors are ignored. Not thread-safe; not
+  // async-signal-safe (stdio).
+  //
+  // WARNING: the final line always says 100%, of what was counted: it is
+  // not a coverage report; the report's coverage line and RESULT say
+  // whether eligible memory was left unread.
   void Finish();
 
  private:

@@ -21,7 +21,17 @@ class ScratchBuffer {
   ScratchBuffer(const ScratchBuffer&) = delete;
   ScratchBuffer& operator=(const ScratchBuffer&) = delete;
 
+  // data returns the buffer's first byte, owned by this ScratchBuffer and
+  // valid until it is destroyed, or nullptr when mmap failed. Thread-safe
+  // (reads a member); the bytes themselves are the owner's to synchronize.
+  //
+  // WARNING: the destructor wipes only [data(), data() + size()): copies
+  // the caller makes elsewhere are its own to wipe.
   uint8_t* data() const { return data_; }
+  // size returns the size requested at construction in bytes, also when
+  // mmap failed (check data() first). Thread-safe and async-signal-safe.
+  //
+  // WARNING: it is not the mapped size (rounded up to whole pages).
   size_t size() const { return size_; }
 
  private:
