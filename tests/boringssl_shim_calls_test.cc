@@ -26,17 +26,7 @@
 namespace secret_test {
 namespace {
 
-class BoringSslShimCallsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_EQ(secret_shim_set_levels("libssl,libcrypto"), 0);
-    secret_shim_set_counting(1);
-  }
-  void TearDown() override {
-    secret_shim_set_counting(0);
-    secret_shim_set_levels("libssl,libcrypto");
-  }
-};
+using BoringSslShimCallsTest = ShimCountingTest;
 
 TlsPairOptions Options(int version, const char* suite, const char* group) {
   TlsPairOptions options;

@@ -31,17 +31,7 @@
 namespace secret_test {
 namespace {
 
-class ShimCallsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_EQ(secret_shim_set_levels("libssl,libcrypto"), 0);
-    secret_shim_set_counting(1);
-  }
-  void TearDown() override {
-    secret_shim_set_counting(0);
-    secret_shim_set_levels("libssl,libcrypto");
-  }
-};
+using ShimCallsTest = ShimCountingTest;
 
 struct TlsCase {
   const char* name;

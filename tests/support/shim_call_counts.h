@@ -56,6 +56,20 @@ void ExpectCalled(const CountMap& counts, const char* phase,
 // ran nested inside them.
 void ExpectOnlyLibsslSwitches(const CountMap& counts, const char* phase);
 
+// ShimCountingTest is a fixture that runs each test with both levels on and
+// counting on, and restores the defaults (counting off) afterwards.
+class ShimCountingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(secret_shim_set_levels("libssl,libcrypto"), 0);
+    secret_shim_set_counting(1);
+  }
+  void TearDown() override {
+    secret_shim_set_counting(0);
+    secret_shim_set_levels("libssl,libcrypto");
+  }
+};
+
 // The counts of one TLS connection's phases.
 struct TlsPhaseCounts {
   CountMap handshake;
