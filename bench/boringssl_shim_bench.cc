@@ -123,14 +123,7 @@ secret_test::TlsPairOptions BenchOptions() {
   return options;
 }
 
-void BM_Tls13Handshake(benchmark::State& state) {
-  secret_bench::TlsHandshakes(state, BenchOptions());
-}
-BENCHMARK(BM_Tls13Handshake)->Apply(ModeArgs)->Unit(benchmark::kMicrosecond);
-
-void BM_Tls13Bulk16K(benchmark::State& state) {
-  secret_bench::TlsBulk16K(state, BenchOptions());
-}
-BENCHMARK(BM_Tls13Bulk16K)->Apply(ModeArgs);
+const bool kTlsPairBenchmarks =
+    secret_bench::RegisterTlsPairBenchmarks(BenchOptions());
 
 }  // namespace
