@@ -11,9 +11,11 @@
 #ifndef SECRETMODE_SHIM_SHIM_RUNTIME_H_
 #define SECRETMODE_SHIM_SHIM_RUNTIME_H_
 
+#include <errno.h>
 #include <stdint.h>
 
 #include <atomic>
+#include <type_traits>
 
 #include "secret/secret_c.h"
 
@@ -102,6 +104,36 @@ inline void RunInSecretMode(Call& call) {
   if (__builtin_expect(err != 0, 0)) {
     ReportUnprotectedCall(err);
     call();
+  }
+}
+
+// CallInSecretMode runs `call` (a callable taking no arguments: the wrapped
+// function with its arguments bound) through RunInSecretMode and returns its
+// result, with errno as `call` left it: secret_do's own system calls must
+// not change what a caller reads after SSL_ERROR_SYSCALL. Thread-safe.
+//
+// WARNING: as RunInSecretMode, it runs `call` unprotected when secret_do
+// fails.
+template <typename Call>
+inline auto CallInSecretMode(const Call& call) -> decltype(call()) {
+  using Result = decltype(call());
+  int call_errno = 0;
+  if constexpr (std::is_void_v<Result>) {
+    auto run = [&] {
+      call();
+      call_errno = errno;
+    };
+    RunInSecretMode(run);
+    errno = call_errno;
+  } else {
+    Result result{};
+    auto run = [&] {
+      result = call();
+      call_errno = errno;
+    };
+    RunInSecretMode(run);
+    errno = call_errno;
+    return result;
   }
 }
 

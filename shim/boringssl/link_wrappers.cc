@@ -19,8 +19,6 @@
 // A wrapper returns the function's result and leaves errno as the function
 // left it (secret_do's own system calls must not change it).
 
-#include <errno.h>
-
 #include <openssl/aead.h>
 #include <openssl/bn.h>
 #include <openssl/curve25519.h>
@@ -75,33 +73,12 @@ using secret_shim::kLibssl;
       extern "C" ret __wrap_##name params {                              \
         SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
         if (!outermost) return __real_##name args;                       \
-        ret result{};                                                    \
-        int call_errno = 0;                                              \
-        auto call = [&] {                                                \
-          result = __real_##name args;                                   \
-          call_errno = errno;                                            \
-        };                                                               \
-        secret_shim::RunInSecretMode(call);                              \
-        errno = call_errno;                                              \
-        return result;                                                   \
+        return secret_shim::CallInSecretMode(                            \
+            [&] { return __real_##name args; });                         \
       })
 
 #define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
                               why)                                       \
-  SECRETMODE_IF_BORINGSSL(                                               \
-      libs, static_assert(std::is_same<decltype(&::name), void(*) params>::value, \
-                          #name ": signature differs from BoringSSL's");  \
-      extern "C" void __real_##name params;                              \
-      extern "C" void __wrap_##name params {                             \
-        SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
-        if (!outermost) return __real_##name args;                       \
-        int call_errno = 0;                                              \
-        auto call = [&] {                                                \
-          __real_##name args;                                            \
-          call_errno = errno;                                            \
-        };                                                               \
-        secret_shim::RunInSecretMode(call);                              \
-        errno = call_errno;                                              \
-      })
+  SECRETMODE_ENTRY(libs, level, category, void, name, params, args, why)
 
 #include "shim/entry_points.inc"

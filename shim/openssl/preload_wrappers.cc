@@ -13,7 +13,6 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,30 +88,11 @@ using secret_shim::kLibssl;
       libs, extern "C" ret name params {                                 \
         SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)            \
         if (!outermost) return fn args;                                  \
-        ret result{};                                                    \
-        int call_errno = 0;                                              \
-        auto call = [&] {                                                \
-          result = fn args;                                              \
-          call_errno = errno;                                            \
-        };                                                               \
-        secret_shim::RunInSecretMode(call);                              \
-        errno = call_errno;                                              \
-        return result;                                                   \
+        return secret_shim::CallInSecretMode([&] { return fn args; });   \
       })
 
 #define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
                               why)                                       \
-  SECRETMODE_IF_OPENSSL(                                                 \
-      libs, extern "C" void name params {                                \
-        SECRETMODE_WRAPPER_PROLOGUE(level, void, name, params)           \
-        if (!outermost) return fn args;                                  \
-        int call_errno = 0;                                              \
-        auto call = [&] {                                                \
-          fn args;                                                       \
-          call_errno = errno;                                            \
-        };                                                               \
-        secret_shim::RunInSecretMode(call);                              \
-        errno = call_errno;                                              \
-      })
+  SECRETMODE_ENTRY(libs, level, category, void, name, params, args, why)
 
 #include "shim/entry_points.inc"
