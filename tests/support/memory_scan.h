@@ -36,7 +36,9 @@ struct Hit {
 struct ScanStats {
   size_t regions_total = 0;    // mappings listed by the kernel
   size_t regions_scanned = 0;  // mappings whose resident pages were read
-  size_t regions_skipped = 0;  // ineligible, not resident, or too big
+  // Not read: ineligible (vvar, devices, no-access in FindInSelf), nothing
+  // resident, or too big to query residency for.
+  size_t regions_skipped = 0;
   size_t read_errors = 0;      // FindInProcess: preads that failed (EIO)
   uint64_t bytes_scanned = 0;
   bool hits_truncated = false;  // stopped at ScanOptions::max_hits
@@ -73,7 +75,8 @@ std::vector<Hit> FindInSelf(const void* pattern, size_t len,
 // Scans another process (typically a forked child, see child_process.h)
 // through /proc/PID/mem, with keyscan::VisitProcessMemory (whose rules say
 // what is read: residency from the PAGEMAP_SCAN ioctl or /proc/PID/pagemap
-// present bits; mappings with an Rss of 0 kB are skipped).
+// present bits; mappings with an Rss of 0 kB are skipped; resident pages of
+// no-access mappings are read too, as /proc/PID/mem allows).
 // Regions that fail to read (EIO) are counted in ScanStats and skipped.
 // Data read from the target is wiped from this process before returning.
 // Unlike FindInSelf nothing is excluded implicitly: a forked child holds its
