@@ -632,7 +632,8 @@ def summary_lines(table):
     lines, listing = [], False
     for line in table.rstrip().splitlines():
         listing = listing or line.startswith("Copies:")
-        if line.startswith("RESULT:") or not (listing or line.startswith("note:")):
+        detail = line.startswith(("note:", "coverage:"))
+        if line.startswith("RESULT:") or not (listing or detail):
             lines.append(line.replace("client_random ", "cr "))
     return lines
 
