@@ -84,6 +84,17 @@ bool CountingOn();
 // atomic increments).
 void CountCall(unsigned entry, bool outermost);
 
+// OutermostWrappedCall is what every wrapper asks first: it counts the call
+// of entry `entry` (of `level`) when counting is on, and returns whether the
+// call is to switch to secret mode -- its level is on and secret mode is not
+// active yet; otherwise the wrapper calls the function directly (a nested
+// call, or a level turned off). Thread-safe and async-signal-safe.
+inline bool OutermostWrappedCall(unsigned level, unsigned entry) {
+  const bool outermost = ShouldWrap(level) && !secret_enabled();
+  if (__builtin_expect(CountingOn(), 0)) CountCall(entry, outermost);
+  return outermost;
+}
+
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
 // secret mode because secret_do failed with `err` (ENOMEM: no secret stacks;
 // EBUSY: the thread's secret stack is held by a paused coroutine's call).

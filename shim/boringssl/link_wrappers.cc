@@ -54,16 +54,6 @@ extern "C" int CRYPTO_tls1_prf(const EVP_MD* digest, uint8_t* out,
 using secret_shim::kLibcrypto;
 using secret_shim::kLibssl;
 
-// Each wrapper: count the call if counting is on; run BoringSSL's function
-// directly when its level is off or secret mode is already active (a nested
-// call), else inside secret_do.
-#define SECRETMODE_WRAPPER_PROLOGUE(level, name)                    \
-  const bool outermost =                                           \
-      secret_shim::ShouldWrap(level) && !secret_enabled();         \
-  if (__builtin_expect(secret_shim::CountingOn(), 0)) {            \
-    secret_shim::CountCall(secret_shim::kEntry_##name, outermost); \
-  }
-
 #define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, \
                          why)                                            \
   SECRETMODE_IF_BORINGSSL(                                               \
@@ -71,8 +61,10 @@ using secret_shim::kLibssl;
                           #name ": signature differs from BoringSSL's");  \
       extern "C" ret __real_##name params;                               \
       extern "C" ret __wrap_##name params {                              \
-        SECRETMODE_WRAPPER_PROLOGUE(level, name)                         \
-        if (!outermost) return __real_##name args;                       \
+        if (!secret_shim::OutermostWrappedCall(                          \
+                level, secret_shim::kEntry_##name)) {                    \
+          return __real_##name args;                                     \
+        }                                                                \
         return secret_shim::CallInSecretMode(                            \
             [&] { return __real_##name args; });                         \
       })

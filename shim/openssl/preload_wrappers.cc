@@ -69,25 +69,22 @@ Fn Next(std::atomic<void*>& slot, const char* name) {
 using secret_shim::kLibcrypto;
 using secret_shim::kLibssl;
 
-// Each wrapper: find the next definition; count the call if counting is on;
-// run it directly when its level is off or secret mode is already active
-// (a nested call), else inside secret_do.
-#define SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)              \
-  static std::atomic<void*> next;                                         \
-  using Fn = ret(*) params;                                               \
-  const Fn fn = secret_shim::Next<Fn>(next, #name);                       \
-  const bool outermost =                                                  \
-      secret_shim::ShouldWrap(level) && !secret_enabled();                \
-  if (__builtin_expect(secret_shim::CountingOn(), 0)) {                   \
-    secret_shim::CountCall(secret_shim::kEntry_##name, outermost);        \
-  }
+// Each wrapper finds the next definition once, then runs it directly or in
+// secret mode (secret_shim::OutermostWrappedCall decides and counts).
+#define SECRETMODE_WRAPPER_PROLOGUE(ret, name, params)        \
+  static std::atomic<void*> next;                             \
+  using Fn = ret(*) params;                                   \
+  const Fn fn = secret_shim::Next<Fn>(next, #name);
 
 #define SECRETMODE_ENTRY(libs, level, category, ret, name, params, args, \
                          why)                                            \
   SECRETMODE_IF_OPENSSL(                                                 \
       libs, extern "C" ret name params {                                 \
-        SECRETMODE_WRAPPER_PROLOGUE(level, ret, name, params)            \
-        if (!outermost) return fn args;                                  \
+        SECRETMODE_WRAPPER_PROLOGUE(ret, name, params)                   \
+        if (!secret_shim::OutermostWrappedCall(                          \
+                level, secret_shim::kEntry_##name)) {                    \
+          return fn args;                                                \
+        }                                                                \
         return secret_shim::CallInSecretMode([&] { return fn args; });   \
       })
 
