@@ -245,79 +245,15 @@ def run_client(tools, cell, secure, port, keylog, work, on_open=None):
     called while the first connection is open, after its handshake, where the
     client can be held there (tls_client, s_client, bssl client; not curl);
     client_pid is the client's when it can be scanned (tls_client), else None."""
-    kind = cell["client"]
-    env = dict(os.environ)
     target = f"127.0.0.1:{port}"
-    runs = 2 if cell["resume"] else 1
-    if kind.startswith("tls_client"):
-        library = kind.split()[-1]
-        binary = {"(OpenSSL)": tools.client_openssl,
-                  "(BoringSSL)": tools.client_boringssl if secure else tools.client_boringssl_stock}[library]
-        if library == "(OpenSSL)" and secure:
-            env["LD_PRELOAD"] = tools.shim
-        cmd = [binary, "--connect", target, "--keylog", keylog, "--group", cell["group"]]
-        if cell["version"] == "1.2":
-            cmd.append("--tls12")
-        if cell["cipher"] and not (library == "(BoringSSL)" and cell["version"] == "1.3"):
-            cmd += ["--cipher", cell["cipher"]]
-        if cell["resume"]:
-            cmd.append("--resume")
-        if on_open is not None:
-            cmd.append("--pause-open")
-        with open(os.path.join(work, "client.err"), "wb") as err:
-            proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=err,
-                                    start_new_session=True)
-        line = read_line(proc, TIMEOUT)
-        if on_open is not None and line == b"open\n":
-            try:
-                on_open(proc.pid)
-            except BaseException:
-                stop(proc)
-                raise
-            proc.stdin.write(b"\n")
-            proc.stdin.flush()
-            line = read_line(proc, TIMEOUT)
-        if line != b"ready\n":
-            stop(proc)
-            with open(os.path.join(work, "client.err"), errors="replace") as f:
-                return False, f.read().strip()[-300:], None
-        with open(os.path.join(work, "client.err"), errors="replace") as f:
-            detail = f.read().strip().replace("\n", "; ")
-        return True, detail, proc
-    outputs = []
+    if cell["client"].startswith("tls_client"):
+        return run_scannable_client(tools, cell, secure, target, keylog, work, on_open)
+    kind = cell["client"]
+    marker = {"openssl s_client": b"Verify return code", "bssl client": b"Cipher:"}.get(kind)
     session = os.path.join(work, "session.pem")
-    for i in range(runs):
-        if kind == "openssl s_client":
-            cmd = ["openssl", "s_client", "-connect", target, "-keylogfile", keylog,
-                   "-groups", cell["group"], "-ign_eof"] + openssl_version_flags(cell)
-            if cell["cipher"]:
-                cmd += (["-ciphersuites", cell["cipher"]] if cell["version"] == "1.3"
-                        else ["-cipher", cell["cipher"]])
-            cmd += ["-sess_out", session] if i == 0 else ["-sess_in", session]
-            if secure:
-                env["LD_PRELOAD"] = tools.shim
-        elif kind == "bssl client":
-            v = "tls" + cell["version"]
-            cmd = [tools.bssl if secure else tools.bssl_stock, "client", "-connect", target,
-                   "-min-version", v, "-max-version", v, "-curves", cell["group"]]
-            if cell["cipher"] and cell["version"] == "1.2":
-                cmd += ["-cipher", cell["cipher"]]
-            cmd += ["-session-out", session] if i == 0 else ["-session-in", session]
-            env["SSLKEYLOGFILE"] = keylog
-        elif kind == "curl":
-            v = cell["version"]
-            cmd = ["curl", "-sSki", "--tlsv" + v, "--tls-max", v, "--curves", cell["group"],
-                   f"https://{target}/"]
-            if cell["cipher"]:
-                cmd[1:1] = (["--tls13-ciphers", cell["cipher"]] if v == "1.3"
-                            else ["--ciphers", cell["cipher"]])
-            env["SSLKEYLOGFILE"] = keylog
-            if secure:
-                env["LD_PRELOAD"] = tools.shim
-        else:
-            raise SetupError(f"unknown client {kind}")
-        marker = {"openssl s_client": b"Verify return code", "bssl client": b"Cipher:"}.get(kind)
+    outputs = []
+    for i in range(2 if cell["resume"] else 1):
+        cmd, env = client_command(tools, cell, secure, target, keylog, session, first=i == 0)
         if i == 0 and on_open is not None and marker is not None:
             output = run_held_open(cmd, env, marker, on_open)
             if output is None:
@@ -336,6 +272,86 @@ def run_client(tools, cell, secure, port, keylog, work, on_open=None):
     if cell["resume"] and not resumed(kind, outputs[-1]):
         return False, "the second connection was not resumed", None
     return True, "answer received" + (", resumed" if cell["resume"] else ""), None
+
+
+def client_command(tools, cell, secure, target, keylog, session, first):
+    """The command line and environment of a client that exits after its
+    answer (s_client, bssl client, curl); `first` saves the session, the
+    second connection of a resumed cell reads it."""
+    kind = cell["client"]
+    env = dict(os.environ)
+    if kind == "openssl s_client":
+        cmd = ["openssl", "s_client", "-connect", target, "-keylogfile", keylog,
+               "-groups", cell["group"], "-ign_eof"] + openssl_version_flags(cell)
+        if cell["cipher"]:
+            cmd += (["-ciphersuites", cell["cipher"]] if cell["version"] == "1.3"
+                    else ["-cipher", cell["cipher"]])
+        cmd += ["-sess_out", session] if first else ["-sess_in", session]
+        if secure:
+            env["LD_PRELOAD"] = tools.shim
+    elif kind == "bssl client":
+        v = "tls" + cell["version"]
+        cmd = [tools.bssl if secure else tools.bssl_stock, "client", "-connect", target,
+               "-min-version", v, "-max-version", v, "-curves", cell["group"]]
+        if cell["cipher"] and cell["version"] == "1.2":
+            cmd += ["-cipher", cell["cipher"]]
+        cmd += ["-session-out", session] if first else ["-session-in", session]
+        env["SSLKEYLOGFILE"] = keylog
+    elif kind == "curl":
+        v = cell["version"]
+        cmd = ["curl", "-sSki", "--tlsv" + v, "--tls-max", v, "--curves", cell["group"],
+               f"https://{target}/"]
+        if cell["cipher"]:
+            cmd[1:1] = (["--tls13-ciphers", cell["cipher"]] if v == "1.3"
+                        else ["--ciphers", cell["cipher"]])
+        env["SSLKEYLOGFILE"] = keylog
+        if secure:
+            env["LD_PRELOAD"] = tools.shim
+    else:
+        raise SetupError(f"unknown client {kind}")
+    return cmd, env
+
+
+def run_scannable_client(tools, cell, secure, target, keylog, work, on_open):
+    """Runs interop/programs/tls_client, which closes its connections and
+    waits to be scanned; returns (ok, detail, the waiting process)."""
+    library = cell["client"].split()[-1]
+    binary = {"(OpenSSL)": tools.client_openssl,
+              "(BoringSSL)": tools.client_boringssl if secure else tools.client_boringssl_stock}[library]
+    env = dict(os.environ)
+    if library == "(OpenSSL)" and secure:
+        env["LD_PRELOAD"] = tools.shim
+    cmd = [binary, "--connect", target, "--keylog", keylog, "--group", cell["group"]]
+    if cell["version"] == "1.2":
+        cmd.append("--tls12")
+    if cell["cipher"] and not (library == "(BoringSSL)" and cell["version"] == "1.3"):
+        cmd += ["--cipher", cell["cipher"]]
+    if cell["resume"]:
+        cmd.append("--resume")
+    if on_open is not None:
+        cmd.append("--pause-open")
+    err_path = os.path.join(work, "client.err")
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=err, start_new_session=True)
+    line = read_line(proc, TIMEOUT)
+    if on_open is not None and line == b"open\n":
+        try:
+            on_open(proc.pid)
+        except BaseException:
+            stop(proc)
+            raise
+        proc.stdin.write(b"\n")
+        proc.stdin.flush()
+        line = read_line(proc, TIMEOUT)
+    ready = line == b"ready\n"
+    if not ready:
+        stop(proc)
+    with open(err_path, errors="replace") as f:
+        detail = f.read().strip()
+    if not ready:
+        return False, detail[-300:], None
+    return True, detail.replace("\n", "; "), proc
 
 
 def run_held_open(cmd, env, marker, on_open):
