@@ -36,6 +36,20 @@ PACKAGES=(
   libc6-dev
   perl                # Test::More, TAP::Harness (perl-base lacks them)
   dpkg-dev            # dpkg-source, which apt-get source unpacks with
+  # Cross build for linux/aarch64 (--config=arm64, bazel/toolchains/aarch64), tests under qemu:
+  g++-aarch64-linux-gnu  # aarch64-linux-gnu-gcc/g++, binutils and libc6-dev-arm64-cross
+  qemu-user           # qemu-aarch64, run explicitly with -L (see qemu_run.sh there)
+  googletest          # /usr/src/googletest: @gtest built from source for non-x86_64 targets
+)
+
+# Recommended by a package above but kept out: qemu-user recommends qemu-user-binfmt, which
+# qemu-user-static also provides. Either registers binfmt_misc handlers (through systemd or
+# binfmt-support) that these machines, without systemd as init and without binfmt_misc
+# mounted, do not get; --config=arm64 calls qemu explicitly instead. Excluded only while not
+# installed, so a deliberate install by hand is left alone.
+NOT_WANTED=(
+  qemu-user-binfmt
+  qemu-user-static
 )
 
 # ---- Source packages Bazel builds from (WORKSPACE points at DISTFILES), with their sha256. ----
@@ -85,7 +99,13 @@ else
     $SUDO chmod 755 "$policy"
     own_policy=1
   fi
-  run_apt install -y "${missing[@]}"
+  # apt's "PACKAGE-" keeps PACKAGE out of this install.
+  exclude=()
+  for pkg in "${NOT_WANTED[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed ||
+      exclude+=("$pkg-")
+  done
+  run_apt install -y "${missing[@]}" "${exclude[@]}"
   if [[ -n "$own_policy" ]]; then $SUDO rm -f "$policy"; fi
   log "installed ${#missing[@]} package(s)"
 fi
@@ -111,7 +131,9 @@ for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/pl
             /usr/include/gtest/gtest.h /usr/include/gmock/gmock.h \
             /usr/include/benchmark/benchmark.h /usr/include/valgrind/valgrind.h \
             /usr/include/openssl/ssl.h /usr/include/sodium.h \
-            /usr/bin/curl /usr/sbin/nginx /usr/bin/python3; do
+            /usr/bin/curl /usr/sbin/nginx /usr/bin/python3 \
+            /usr/bin/aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 \
+            /usr/bin/qemu-aarch64 /usr/src/googletest/googletest/src/gtest.cc; do
   [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
 done
 log "ok"
