@@ -1,7 +1,8 @@
 // executor.cc: the compiled half of secret_do. The assembly entry
 // (arch/<cpu>/secret_do.S) calls secretmode_enter before switching stacks,
-// secretmode_run_guarded on the secret stack, and secretmode_leave after
-// switching back; see there for the order of clearing and erasure.
+// fn on the secret stack (secretmode_catch if fn throws), and
+// secretmode_leave after switching back; see there for the order of clearing
+// and erasure.
 
 #include "arch/arch.h"
 
@@ -219,24 +220,48 @@ extern "C" SecretStackTops secretmode_enter(void) {
   return StartCall(t, sp);
 }
 
-extern "C" void secretmode_run_guarded(void (*fn)(void*), void* arg) {
+#if defined(SECRETMODE_ASAN)
+// secretmode_run_on_fiber runs fn on the secret stack between the fiber
+// annotations AddressSanitizer needs around a stack switch; secret_do calls it
+// instead of fn under AddressSanitizer only. If fn throws, secretmode_catch
+// makes the returning annotation.
+extern "C" void secretmode_run_on_fiber(void (*fn)(void*), void* arg) {
   ThreadState& t = g_thread_state;
   secret::internal::FiberArrived(t);
-  try {
-    fn(arg);
-  } catch (...) {
-    // pthread_exit and cancellation unwind with an exception that is not a
-    // C++ one (it has no type); it must keep unwinding, and the stack is
-    // erased when the thread exits. Other foreign exceptions cannot be
-    // parked in an exception_ptr either and take the same path.
-    if (abi::__cxa_current_exception_type() == nullptr) {
-      secret::internal::FiberReturning(t);
-      t.asan_return_pending = true;
-      throw;
-    }
-    secret::internal::g_pending_exception = std::current_exception();
-    t.exception_pending = true;
+  fn(arg);
+  secret::internal::FiberReturning(t);
+}
+#endif
+
+namespace {
+
+// EndCatch ends the catch secretmode_catch began, both when it returns and
+// while its rethrow of a forced unwind leaves it (as a compiler's catch block
+// would).
+struct EndCatch {
+  ~EndCatch() { abi::__cxa_end_catch(); }
+};
+
+}  // namespace
+
+// secretmode_catch is secret_do's catch (...) around fn: its landing pad,
+// described by the LSDA in secret_do.S, calls it on the secret stack with
+// the exception fn's call tree threw. A C++ exception is parked, to be
+// rethrown by secretmode_rethrow after erasure, and secretmode_catch returns.
+// Forced unwinding (pthread_exit, cancellation) and foreign exceptions have
+// no type, cannot be parked and must keep unwinding: it rethrows them, and
+// the secret stack stays marked dirty until the thread's next call or exit.
+extern "C" void secretmode_catch(void* unwind_exception) {
+  ThreadState& t = g_thread_state;
+  abi::__cxa_begin_catch(unwind_exception);
+  EndCatch end_catch;
+  if (abi::__cxa_current_exception_type() == nullptr) {
+    secret::internal::FiberReturning(t);
+    t.asan_return_pending = true;
+    abi::__cxa_rethrow();
   }
+  secret::internal::g_pending_exception = std::current_exception();
+  t.exception_pending = true;
   secret::internal::FiberReturning(t);
 }
 

@@ -8,10 +8,14 @@
 
 #include "arch/arch.h"
 
-// Read by the assembly (clear_registers.inc); hidden so that the assembly can
-// address it %rip-relative from a shared object.
+// Read by the assembly (clear_registers.inc, erase.S); hidden so that the
+// assembly can address them %rip-relative from a shared object.
 extern "C" {
 __attribute__((visibility("hidden"))) int secretmode_vector_level = 0;
+// Non-zero when `rep stosb` is the fastest way to zero a few KiB (the CPU
+// has ERMS): erase.S then zeroes large dirty ranges with it, as glibc's
+// memset does above 2 KiB, instead of 32-byte vector stores.
+__attribute__((visibility("hidden"))) int secretmode_rep_stos_fast = 0;
 }
 
 namespace {
@@ -45,6 +49,15 @@ int DetectVectorLevel() {
   return 1;
 }
 
+// CPUID.(EAX=7,ECX=0):EBX bit 9, enhanced `rep movsb`/`rep stosb`.
+constexpr unsigned kCpuid7EbxErms = 1u << 9;
+
+bool HasErms() {
+  unsigned eax, ebx, ecx, edx;
+  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) &&
+         (ebx & kCpuid7EbxErms) != 0;
+}
+
 bool g_initialized{false};
 
 }  // namespace
@@ -53,6 +66,8 @@ extern "C" void secretmode_arch_init(void) {
   if (__atomic_load_n(&g_initialized, __ATOMIC_ACQUIRE)) return;
   // Racing initializers compute the same value, so a plain store suffices.
   __atomic_store_n(&secretmode_vector_level, DetectVectorLevel(),
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&secretmode_rep_stos_fast, HasErms() ? 1 : 0,
                    __ATOMIC_RELAXED);
   __atomic_store_n(&g_initialized, true, __ATOMIC_RELEASE);
 }

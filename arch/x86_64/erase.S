@@ -14,6 +14,10 @@
 
 #include "arch/x86_64/clear_registers.inc"
 
+// Ranges at least this long are zeroed with `rep stosb` where the CPU has
+// ERMS (the size above which glibc's memset switches to it).
+#define SECRETMODE_REP_STOS_MIN 2048
+
 	.text
 	.globl	secretmode_erase_range
 	.hidden	secretmode_erase_range		// called directly, never through a PLT: secret_do.S keeps r8-r11 across it
@@ -95,6 +99,21 @@ secretmode_erase_range:
 	vpxor	%ymm0, %ymm0, %ymm0	// ymm0/ymm1 held secret words
 	vpxor	%ymm1, %ymm1, %ymm1
 	movq	%rax, %rdx
+	// With ERMS, `rep stosb` zeroes [rax, hi) when it is at least
+	// SECRETMODE_REP_STOS_MIN bytes: faster than the vector loop there
+	// (bench/RESULTS.md). It writes al = 0; rdx keeps the return value.
+	cmpl	$0, secretmode_rep_stos_fast(%rip)
+	je	.Lavx_zero128
+	movq	%rsi, %rcx
+	subq	%rax, %rcx		// rcx = bytes to zero
+	cmpq	$SECRETMODE_REP_STOS_MIN, %rcx
+	jb	.Lavx_zero128
+	movq	%rax, %rdi		// rdi = first dirty chunk
+	xorl	%eax, %eax		// al = the byte to store
+	rep stosb
+	movq	%rdx, %rax		// return the first dirty chunk
+	vzeroupper
+	ret
 	// 128-byte stores while at least 128 bytes remain, then one 64-byte.
 .Lavx_zero128:
 	leaq	128(%rdx), %rcx
