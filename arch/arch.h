@@ -10,8 +10,7 @@
 
 #include <stdint.h>
 
-// linux/arm64 joins once arch/aarch64/ has its assembly.
-#if defined(__linux__) && defined(__x86_64__)
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
 #define SECRETMODE_ARCH_SUPPORTED 1
 #else
 #define SECRETMODE_ARCH_SUPPORTED 0

@@ -2,7 +2,9 @@
 // set-up failure and configuration of secret::Do and secret_do.
 
 #include <setjmp.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -21,8 +23,8 @@ namespace {
 
 volatile uint64_t g_sink;
 
-TEST(ExecutorApiTest, SupportedOnLinuxX8664) {
-#if defined(__linux__) && defined(__x86_64__)
+TEST(ExecutorApiTest, SupportedOnLinuxX8664AndArm64) {
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
   EXPECT_TRUE(secret::Supported());
 #else
   EXPECT_FALSE(secret::Supported());
@@ -142,9 +144,31 @@ TEST(ExecutorApiTest, LongjmpOutOfDoIsErasedAtNextDo) {
   EXPECT_TRUE(FindResidueInSelf().empty()) << FindResidueInSelf().Describe();
 }
 
+// AddressSpaceLimitIsEnforced tells whether RLIMIT_AS stops an mmap here:
+// qemu-user keeps the limit to itself (it would constrain the emulator).
+// Tried in a child, which may ruin its own address space.
+bool AddressSpaceLimitIsEnforced() {
+  const pid_t child = fork();
+  if (child == 0) {
+    struct rlimit limit;
+    getrlimit(RLIMIT_AS, &limit);
+    limit.rlim_cur = 64 * 1024 * 1024;
+    setrlimit(RLIMIT_AS, &limit);
+    void* big = mmap(nullptr, 128 * 1024 * 1024, PROT_READ,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    _exit(big == MAP_FAILED ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 // When the stacks cannot be mapped, Do reports it and never runs f
 // unprotected. Run in a child limited to little address space.
 TEST(ExecutorApiDeathTest, SetUpFailureIsReportedAndFunctionNotRun) {
+  if (!AddressSpaceLimitIsEnforced()) {
+    GTEST_SKIP() << "RLIMIT_AS is not enforced here (qemu-user)";
+  }
   EXPECT_EXIT(
       {
         std::thread worker([] {

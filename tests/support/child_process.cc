@@ -78,6 +78,11 @@ int CountThreads() {
   return count;
 }
 
+// The threads a process has before main: 1 natively, 2 under qemu-user,
+// which runs a thread of its own in every emulated process. fork is safe as
+// long as no thread beyond these exists.
+const int g_threads_at_start = CountThreads();
+
 [[noreturn]] void RunChild(int fd, pid_t parent,
                            const ChildProcess::Body& body) {
   // Without this a parent killed mid-test would leave the child paused
@@ -108,9 +113,10 @@ std::string ChildChannel::Receive() {
 
 ChildProcess::ChildProcess(const Body& body) {
   const int threads = CountThreads();
-  if (threads != 1) {
+  if (threads != g_threads_at_start) {
     error_ = "ChildProcess needs a single-threaded process, found " +
-             std::to_string(threads) + " threads";
+             std::to_string(threads) + " threads (" +
+             std::to_string(g_threads_at_start) + " at start)";
     return;
   }
   int fds[2];

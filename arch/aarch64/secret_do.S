@@ -1,0 +1,185 @@
+// secret_do.S: the AArch64 entry of secret mode.
+//
+//   int secret_do(void (*fn)(void *), void *arg);
+//
+// It asks the executor for the secret stack top (secretmode_enter), runs
+// fn(arg) on it, clears the registers before any compiled code runs, switches
+// back, lets the executor erase what fn dirtied (secretmode_leave) and clears
+// the registers again, so that the caller of secret_do sees zero in every
+// caller-saved register. The x86-64 version's assembly fast path (a call
+// planned by the previous one, small zones zeroed here) is not ported yet:
+// every call goes through secretmode_enter and secretmode_leave.
+//
+// Exceptions: as on x86-64, secret_do's LSDA (at the end of this file) gives
+// the call to fn a catch (...) landing pad, which hands the exception to
+// secretmode_catch; erasure then runs before secretmode_rethrow throws it
+// again from here.
+//
+// Unwinding: the frame pointer x29 keeps pointing at this frame while fn runs
+// on the secret stack, and the CFA is defined through it, so gdb backtraces
+// and C++ forced unwinding (pthread_exit) walk from fn's frames on the secret
+// stack to secret_do's caller on the thread's own stack.
+
+#if defined(__aarch64__) && defined(__linux__)
+
+#include "arch/aarch64/clear_registers.inc"
+
+	.text
+	.globl	secret_do
+	.type	secret_do, %function
+	.p2align 4
+secret_do:
+.Lsecret_do_begin:
+	.cfi_startproc
+	// The C++ personality routine reads this function's LSDA (below).
+	.cfi_personality 0x9b, DW.ref.__gxx_personality_v0
+	.cfi_lsda 0x1b, .Lsecret_do_lsda
+	hint	#34			// bti c: a valid indirect-call target
+	// Frame: x29/x30 at the bottom, then the callee-saved registers that
+	// carry fn, arg and the signal stack top across the calls below.
+	stp	x29, x30, [sp, #-48]!
+	.cfi_def_cfa_offset 48
+	.cfi_offset x29, -48
+	.cfi_offset x30, -40
+	mov	x29, sp
+	// x29 anchors the CFA for the whole call, across the switch.
+	.cfi_def_cfa x29, 48
+	stp	x19, x20, [sp, #16]
+	.cfi_offset x19, -32
+	.cfi_offset x20, -24
+	str	x21, [sp, #32]
+	.cfi_offset x21, -16
+	mov	x19, x0			// x19 = fn
+	mov	x20, x1			// x20 = arg
+
+	// x0 = secret stack top, 0 (nested: run fn here) or an errno (< 4096);
+	// x1 = top of the secret signal stack.
+	bl	secretmode_enter
+	cmp	x0, #4096
+	b.lo	.Lnot_switched
+	mov	x21, x1			// x21 = signal stack top, kept across fn
+
+	// Switch: fn's whole call tree runs below this 16-byte aligned top.
+	mov	sp, x0
+	mov	x0, x20
+.Lfn_call:
+	blr	x19			// fn(arg); a throw lands at .Lfn_threw
+.Lfn_returned:
+	// fn has returned (or its exception was caught and parked): clear the
+	// registers first, with no compiled code in between.
+	CLEAR_VECTOR_REGISTERS
+	CLEAR_CALLER_SAVED_GPRS
+
+	// Did a signal frame reach the secret signal stack? w0 = 0 if not: it
+	// is secretmode_leave's argument.
+	SIGNAL_STACK_TOP_DIRTY x21, w0
+
+	// Back on the caller's stack, at this frame's base.
+	mov	sp, x29
+
+	// Erase the secret stack (and the signal stack if w0 != 0); w0 != 0
+	// when fn threw. The compiled code it runs uses general registers only
+	// (//secret is built with -mgeneral-regs-only), and the erasure's
+	// assembly zeroes the vector registers it used, so the vector registers
+	// are still as the first clearing left them.
+	bl	secretmode_leave
+	cbnz	w0, .Lrethrow
+	CLEAR_CALLER_SAVED_GPRS		// also makes the return value 0
+
+.Lreturn:
+	.cfi_remember_state
+	// Restore the callee-saved registers and return w0 to the caller.
+	ldr	x21, [sp, #32]
+	.cfi_restore x21
+	ldp	x19, x20, [sp, #16]
+	.cfi_restore x19
+	.cfi_restore x20
+	ldp	x29, x30, [sp], #48
+	.cfi_restore x29
+	.cfi_restore x30
+	.cfi_def_cfa sp, 0
+	ret
+	.cfi_restore_state
+
+.Lnot_switched:
+	// x0 != 0: an errno from secretmode_enter; fn did not run.
+	cbnz	x0, .Lreturn
+	// Nested call: fn runs on the secret stack we are already on; the
+	// outermost secret_do erases it.
+	mov	x0, x20
+	blr	x19
+	mov	w0, #0
+	b	.Lreturn
+
+.Lrethrow:
+	// Rethrow fn's exception from here, after erasure. Never returns.
+	bl	secretmode_rethrow
+	brk	#1
+
+.Lfn_threw:
+	// Landing pad of the call to fn (the personality routine found the
+	// catch (...) in the LSDA): x0 = the exception, sp = the secret stack
+	// top as at the call, callee-saved registers as secret_do kept them.
+	// secretmode_catch parks a C++ exception and returns; it rethrows forced
+	// unwinding, which leaves through here to secret_do's caller.
+	bl	secretmode_catch
+	b	.Lfn_returned
+.Lsecret_do_end:
+	.cfi_endproc
+	.size	secret_do, .-secret_do
+
+	// secret_do's LSDA, in the layout the C++ personality routine reads
+	// (the Itanium C++ ABI's exception tables). Every call site of secret_do
+	// is listed: the personality routine terminates the program on a throw
+	// from an address not in the table. Only the call to fn has a landing
+	// pad; from the others an exception passes on to secret_do's caller.
+	.section .gcc_except_table, "a", %progbits
+	.p2align 2
+.Lsecret_do_lsda:
+	.byte	0xff			// landing pads are offsets from secret_do
+	.byte	0x9b			// type table: indirect pc-relative sdata4
+	.uleb128 .Lsecret_do_types - .Lsecret_do_call_sites_header
+.Lsecret_do_call_sites_header:
+	.byte	0x1			// call-site fields are uleb128
+	.uleb128 .Lsecret_do_call_sites_end - .Lsecret_do_call_sites
+.Lsecret_do_call_sites:
+	// Entry (secretmode_enter): no landing pad, no action.
+	.uleb128 0
+	.uleb128 .Lfn_call - .Lsecret_do_begin
+	.uleb128 0
+	.uleb128 0
+	// The call to fn: landing pad .Lfn_threw, action record 1.
+	.uleb128 .Lfn_call - .Lsecret_do_begin
+	.uleb128 .Lfn_returned - .Lfn_call
+	.uleb128 .Lfn_threw - .Lsecret_do_begin
+	.uleb128 1
+	// The rest (erasure, the nested call, the rethrow, the landing pad's
+	// own call): no landing pad, no action.
+	.uleb128 .Lfn_returned - .Lsecret_do_begin
+	.uleb128 .Lsecret_do_end - .Lfn_returned
+	.uleb128 0
+	.uleb128 0
+.Lsecret_do_call_sites_end:
+	// Action record 1: type filter 1 (the type table's first entry), no
+	// next record.
+	.byte	1
+	.byte	0
+	// Type table, read backwards from its end: entry 1 is null, catch (...).
+	.p2align 2
+	.long	0
+.Lsecret_do_types:
+
+	// The personality routine's address, for the indirect encoding above:
+	// one hidden copy per link (the compiler emits the same for C++ code).
+	.hidden	DW.ref.__gxx_personality_v0
+	.weak	DW.ref.__gxx_personality_v0
+	.section .data.rel.local.DW.ref.__gxx_personality_v0, "awG", %progbits, DW.ref.__gxx_personality_v0, comdat
+	.p2align 3
+	.type	DW.ref.__gxx_personality_v0, %object
+	.size	DW.ref.__gxx_personality_v0, 8
+DW.ref.__gxx_personality_v0:
+	.xword	__gxx_personality_v0
+
+#endif  // __aarch64__ && __linux__
+
+	.section .note.GNU-stack,"",%progbits
