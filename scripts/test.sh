@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command: installs dependencies, runs every test plainly, then the
-# sanitizer-eligible tests under --config=asan (ASan+UBSan) and --config=tsan, and prints one
-# closing line
+# sanitizer-eligible tests under --config=asan (ASan+UBSan) and --config=tsan, then the tests
+# built for linux/arm64 under qemu-user (--config=arm64), and prints one closing line
 #   N passed, N failed
-# counting test targets over both runs. Exits non-zero if anything failed or no test ran.
-# Extra arguments are passed to both `bazel test` invocations (e.g. --test_filter=...).
+# counting test targets over all runs. Exits non-zero if anything failed or no test ran.
+# Extra arguments are passed to every `bazel test` invocation (e.g. --test_filter=...).
 set -euo pipefail
 
 # ---- What runs under the sanitizers. Patterns as for `bazel test -- PATTERNS`; a negative
@@ -104,6 +104,11 @@ run_tests "$SANITIZER_CONFIG" --config="$SANITIZER_CONFIG" --build_tests_only \
 # 3. ThreadSanitizer over the same targets.
 run_tests tsan --config=tsan --build_tests_only \
   --test_tag_filters="$TSAN_TAG_FILTERS" "$@" -- "${san_targets[@]}"
+
+# 4. linux/arm64: the tests cross-built for aarch64 and run under qemu-user (--config=arm64
+# in .bazelrc: it leaves out sh_tests, benchmarks and the tests tagged no_qemu, and skips
+# what needs Debian's x86_64-only OpenSSL).
+run_tests arm64 --config=arm64 "$@" -- //tests/...
 
 echo "=="
 status=0
