@@ -19,8 +19,10 @@ extern "C" {
 
 /* secret_do runs `fn(arg)` in secret mode and returns 0 after it has erased
  * what fn left behind:
- *  - every caller-saved general register and all vector registers (x86-64:
- *    xmm/ymm/zmm0-31 and k0-7 where the CPU has them) are zero when it
+ *  - every caller-saved general register, the flags and all caller-saved
+ *    vector state (x86-64: xmm/ymm/zmm0-31 and k0-7 where the CPU has them;
+ *    arm64: v0-v7, v16-v31, the upper halves of v8-v15, FPSR, and with SVE
+ *    the z registers above 128 bits, p0-p15 and FFR) are zero when it
  *    returns, and no compiled code runs between fn's last instruction and the
  *    clearing;
  *  - fn runs on this thread's secret stack, and the part of it that fn
@@ -58,7 +60,12 @@ extern "C" {
  * thread's next secret_do or at thread exit, not at once. A fault past the
  * end of the secret stack aborts with a message naming SECRETMODE_STACK_SIZE.
  * Signal handlers installed with raw system calls, bypassing sigaction(), may
- * push their frames onto the secret stack. */
+ * push their frames onto the secret stack. Not cleared: the x87/MMX registers
+ * on x86-64, and on arm64 the SME state (ZA, ZT0, streaming mode); on arm64 a
+ * signal frame larger than the standard one (large SVE or SME state) is only
+ * detected on the secret signal stack through the frame record the kernel
+ * writes at its top, which is zero if the interrupted code had zeroed both
+ * its frame pointer and its link register. */
 int secret_do(void (*fn)(void *arg), void *arg);
 
 /* secret_enabled returns 1 when the calling code runs inside `secret_do` on
