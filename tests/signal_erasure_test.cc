@@ -37,8 +37,9 @@ void CopyingHandler(int) {
 }
 
 // RaiseWithSecretInRegisters sends `sig` to this thread from a system call
-// made with the secret's words in r12-r15, so the kernel's signal frame
-// (the saved registers) holds the secret too.
+// made with the secret's words in callee-saved registers (x86-64: r12-r15;
+// arm64: x19-x22), so the kernel's signal frame (the saved registers) holds
+// the secret too.
 __attribute__((noinline)) void RaiseWithSecretInRegisters(int sig) {
 #if defined(__x86_64__)
   const uint64_t* w = reinterpret_cast<const uint64_t*>(TestSecret());
@@ -58,6 +59,24 @@ __attribute__((noinline)) void RaiseWithSecretInRegisters(int sig) {
         [w] "r"(w)
       : "rcx", "r11", "r12", "r13", "r14", "r15", "memory");
   (void)ret;
+#elif defined(__aarch64__)
+  // The same with the secret in x19-x22 around the svc.
+  const uint64_t* w = reinterpret_cast<const uint64_t*>(TestSecret());
+  register long x0 asm("x0") = getpid();
+  register long x1 asm("x1") = syscall(SYS_gettid);
+  register long x2 asm("x2") = sig;
+  register long x8 asm("x8") = SYS_tgkill;
+  asm volatile(
+      "ldp x19, x20, [%[w]]\n\t"
+      "ldp x21, x22, [%[w], #16]\n\t"
+      "svc #0\n\t"
+      "mov x19, xzr\n\t"
+      "mov x20, xzr\n\t"
+      "mov x21, xzr\n\t"
+      "mov x22, xzr\n\t"
+      : "+r"(x0)
+      : "r"(x1), "r"(x2), "r"(x8), [w] "r"(w)
+      : "x19", "x20", "x21", "x22", "memory");
 #else
   raise(sig);
 #endif
