@@ -20,6 +20,11 @@ __attribute__((noinline)) uint64_t HoldInLocals(const uint8_t* secret) {
   // Every general register is clobbered here, so the words must be spilled.
   asm volatile("" ::: "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
                "r10", "r11", "r12", "r13", "r14", "r15", "memory");
+#elif defined(__aarch64__)
+  asm volatile("" ::: "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
+               "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+               "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26",
+               "x27", "x28", "x30", "memory");
 #endif
   asm volatile("" : "+r"(w0), "+r"(w1), "+r"(w2), "+r"(w3));
   return w0 ^ w1 ^ w2 ^ w3 ^ local[0] ^ local[31];
