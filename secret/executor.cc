@@ -145,6 +145,7 @@ void PrepareProcess() {
 }
 
 int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
+  UnblockSegv();
   RecordOwnStack(t);
   t.stack = stacks->stack;
   t.signal_stack = stacks->signal_stack;
@@ -159,6 +160,20 @@ int AdoptStacks(ThreadState& t, MappedStacks* stacks) {
   // Any non-null value makes the destructor run at thread exit.
   pthread_setspecific(g_exit_key, &t);
   return 0;
+}
+
+void CommitRoomForSignalsBlocked() {
+  ThreadState& t = g_thread_state;
+  if (!t.active || !t.has_stacks) return;
+  SecretStack& s = t.stack;
+  const uintptr_t sp = StackPointer();
+  // Not on the secret stack (a handler on the signal stack, say): nothing
+  // of it is used.
+  if (sp < s.guard_end || sp >= s.end) return;
+  const uintptr_t want = sp - s.guard_end > kSignalsBlockedRoom
+                             ? sp - kSignalsBlockedRoom
+                             : s.guard_end;
+  if (want < s.fence) CommitBelowFence(&s, want);
 }
 
 }  // namespace internal

@@ -19,6 +19,20 @@ void PrepareProcess();
 // exit. Returns 0, or an errno with `stacks` unmapped. Not signal-safe.
 int AdoptStacks(ThreadState& t, MappedStacks* stacks);
 
+// kSignalsBlockedRoom: what CommitRoomForSignalsBlocked makes usable. The C
+// library's own code that runs with every signal blocked (pthread_create
+// around clone) needs a few hundred bytes of it.
+constexpr size_t kSignalsBlockedRoom = 16 * 1024;
+
+// CommitRoomForSignalsBlocked makes the secret stack usable for
+// `kSignalsBlockedRoom` bytes below the caller's stack pointer, when the
+// calling thread is inside secret_do on its secret stack; otherwise it does
+// nothing. For calls that block every signal, SIGSEGV included, before going
+// deeper: a fence fault there cannot be handled, and the kernel kills the
+// process instead. The memory counts as dirtied by the current call, so its
+// erasure covers it. Not signal-safe.
+void CommitRoomForSignalsBlocked();
+
 }  // namespace internal
 }  // namespace secret
 

@@ -34,6 +34,8 @@ void* g_sigaltstack{nullptr};
 void* g_pthread_create{nullptr};
 void* g_fork{nullptr};
 void* g_underscore_fork{nullptr};
+void* g_pthread_sigmask{nullptr};
+void* g_sigprocmask{nullptr};
 
 }  // namespace
 
@@ -49,6 +51,13 @@ PthreadCreateFn RealPthreadCreate() {
 }
 ForkFn RealFork() {
   return reinterpret_cast<ForkFn>(Resolve(&g_fork, "fork"));
+}
+SigmaskFn RealPthreadSigmask() {
+  return reinterpret_cast<SigmaskFn>(
+      Resolve(&g_pthread_sigmask, "pthread_sigmask"));
+}
+SigmaskFn RealSigprocmask() {
+  return reinterpret_cast<SigmaskFn>(Resolve(&g_sigprocmask, "sigprocmask"));
 }
 ForkFn RealUnderscoreFork() {
   return reinterpret_cast<ForkFn>(Resolve(&g_underscore_fork, "_Fork"));

@@ -1,6 +1,6 @@
 // real_functions.h: the C library's own versions of the functions that
 // secretmode interposes (sigaction, sigaltstack, signal, pthread_create,
-// fork), found with dlsym(RTLD_NEXT) so that sanitizer interceptors and other
+// fork, the signal-mask calls), found with dlsym(RTLD_NEXT) so that sanitizer interceptors and other
 // interposers earlier in the chain keep working.
 
 #ifndef SECRETMODE_SECRET_REAL_FUNCTIONS_H_
@@ -18,6 +18,7 @@ using SigaltstackFn = int (*)(const stack_t*, stack_t*);
 using PthreadCreateFn = int (*)(pthread_t*, const pthread_attr_t*,
                                 void* (*)(void*), void*);
 using ForkFn = pid_t (*)(void);
+using SigmaskFn = int (*)(int, const sigset_t*, sigset_t*);
 
 // Each returns the next definition after secretmode's, resolving it on first
 // use; if none exists the process aborts with a message naming the symbol,
@@ -29,6 +30,8 @@ SigaltstackFn RealSigaltstack();
 PthreadCreateFn RealPthreadCreate();
 ForkFn RealFork();
 ForkFn RealUnderscoreFork();  // _Fork
+SigmaskFn RealPthreadSigmask();
+SigmaskFn RealSigprocmask();
 
 }  // namespace internal
 }  // namespace secret

@@ -59,6 +59,10 @@ void MarkOnstackAdded(int sig, bool added);
 // HandleFenceFault is the SIGSEGV handler (SA_SIGINFO | SA_ONSTACK).
 void HandleFenceFault(int sig, siginfo_t* info, void* ucontext);
 
+// UnblockSegv unblocks SIGSEGV for the calling thread, which the fence
+// faults need (see signal_mask_interpose.cc). Async-signal-safe.
+void UnblockSegv();
+
 // SetProgramSegvAction records what the program asked sigaction() to do for
 // SIGSEGV (`act` may be null) and reports the previous request in `old`.
 void SetProgramSegvAction(const struct sigaction* act, struct sigaction* old);

@@ -75,6 +75,9 @@ extern "C" int pthread_create(pthread_t* thread, const pthread_attr_t* attr,
     free(s);
     return EAGAIN;
   }
+  // The C library blocks every signal around its clone: a fence fault in
+  // that window would kill the process.
+  CommitRoomForSignalsBlocked();
   const int rc = RealPthreadCreate()(thread, attr, InheritedThreadMain, s);
   if (rc != 0) {
     UnmapStacks(&s->stacks);
