@@ -36,6 +36,10 @@ void* g_fork{nullptr};
 void* g_underscore_fork{nullptr};
 void* g_pthread_sigmask{nullptr};
 void* g_sigprocmask{nullptr};
+void* g_posix_spawn{nullptr};
+void* g_posix_spawnp{nullptr};
+void* g_system{nullptr};
+void* g_popen{nullptr};
 
 }  // namespace
 
@@ -58,6 +62,19 @@ SigmaskFn RealPthreadSigmask() {
 }
 SigmaskFn RealSigprocmask() {
   return reinterpret_cast<SigmaskFn>(Resolve(&g_sigprocmask, "sigprocmask"));
+}
+PosixSpawnFn RealPosixSpawn() {
+  return reinterpret_cast<PosixSpawnFn>(Resolve(&g_posix_spawn, "posix_spawn"));
+}
+PosixSpawnFn RealPosixSpawnp() {
+  return reinterpret_cast<PosixSpawnFn>(
+      Resolve(&g_posix_spawnp, "posix_spawnp"));
+}
+SystemFn RealSystem() {
+  return reinterpret_cast<SystemFn>(Resolve(&g_system, "system"));
+}
+PopenFn RealPopen() {
+  return reinterpret_cast<PopenFn>(Resolve(&g_popen, "popen"));
 }
 ForkFn RealUnderscoreFork() {
   return reinterpret_cast<ForkFn>(Resolve(&g_underscore_fork, "_Fork"));

@@ -6,7 +6,11 @@
 // a thread running unprotected. fork inside secret_do fails with EPERM: the
 // child would resume fn on a secret stack that MADV_WIPEONFORK zeroed for it.
 // vfork is allowed: its child borrows the parent's memory until exec, and
-// nothing is wiped or copied.
+// nothing is wiped or copied. posix_spawn, system and popen are allowed too
+// (their child execs at once), but the C library blocks every signal around
+// their clone, as in pthread_create: room on the secret stack is committed
+// before each, since a fence fault with SIGSEGV blocked would kill the
+// process.
 
 #include "arch/arch.h"
 
@@ -14,6 +18,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -102,6 +108,34 @@ extern "C" pid_t _Fork(void) {
     return -1;
   }
   return secret::internal::RealUnderscoreFork()();
+}
+
+extern "C" int posix_spawn(pid_t* pid, const char* path,
+                           const posix_spawn_file_actions_t* actions,
+                           const posix_spawnattr_t* attr, char* const argv[],
+                           char* const envp[]) {
+  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  return secret::internal::RealPosixSpawn()(pid, path, actions, attr, argv,
+                                            envp);
+}
+
+extern "C" int posix_spawnp(pid_t* pid, const char* file,
+                            const posix_spawn_file_actions_t* actions,
+                            const posix_spawnattr_t* attr, char* const argv[],
+                            char* const envp[]) {
+  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  return secret::internal::RealPosixSpawnp()(pid, file, actions, attr, argv,
+                                             envp);
+}
+
+extern "C" int system(const char* command) {
+  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  return secret::internal::RealSystem()(command);
+}
+
+extern "C" FILE* popen(const char* command, const char* mode) {
+  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  return secret::internal::RealPopen()(command, mode);
 }
 
 #endif  // SECRETMODE_ARCH_SUPPORTED

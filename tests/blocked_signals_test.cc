@@ -6,6 +6,10 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -60,27 +64,55 @@ TEST(BlockedSignalsTest, FirstDoUnblocksAnInheritedSegvBlock) {
   worker.join();
 }
 
-// pthread_create inside Do, on threads whose fence has settled at every
-// 64-byte step of 16 KiB below the top: the predictor places the fence just
-// below the depth the thread's recent calls reached, so at some step the
-// C library's blocked-signals window inside pthread_create is the first code
-// to reach it, whatever the frame sizes are.
-TEST(BlockedSignalsTest, PthreadCreateInsideDoWithTheFenceAtEveryDepth) {
+// AtEveryFenceDepth runs `call` inside Do on threads whose fence has settled
+// at every 64-byte step of 16 KiB below the top: the predictor places the
+// fence just below the depth the thread's recent calls reached, so at some
+// step the C library's blocked-signals window inside `call` is the first
+// code to reach it, whatever the frame sizes are. Without room committed
+// first, the process dies of SIGSEGV there.
+void AtEveryFenceDepth(void (*call)()) {
   for (size_t depth = 64; depth <= 16384; depth += 64) {
-    std::thread worker([depth] {
+    std::thread worker([depth, call] {
       // Two epochs of calls as deep as `depth`: the predictor then gives
       // back what the first call committed beyond them.
       for (int i = 0; i < 2 * 64 + 2; ++i) {
         secret::Do([depth] { g_sink = DirtyStack(depth); });
       }
-      secret::Do([] {
-        std::thread child([] { g_sink = 1; });
-        child.join();
-      });
+      secret::Do(call);
     });
     worker.join();
   }
-  SUCCEED() << "without room committed first, the process dies of SIGSEGV";
+}
+
+TEST(BlockedSignalsTest, PthreadCreateInsideDoWithTheFenceAtEveryDepth) {
+  AtEveryFenceDepth([] {
+    std::thread child([] { g_sink = 1; });
+    child.join();
+  });
+}
+
+TEST(BlockedSignalsTest, PosixSpawnInsideDoWithTheFenceAtEveryDepth) {
+  AtEveryFenceDepth([] {
+    pid_t child;
+    char arg0[] = "true";
+    char* argv[] = {arg0, nullptr};
+    ASSERT_EQ(posix_spawnp(&child, "true", nullptr, nullptr, argv, environ), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  });
+}
+
+TEST(BlockedSignalsTest, SystemInsideDoWithTheFenceAtEveryDepth) {
+  AtEveryFenceDepth([] { EXPECT_EQ(system("true"), 0); });
+}
+
+TEST(BlockedSignalsTest, PopenInsideDoWithTheFenceAtEveryDepth) {
+  AtEveryFenceDepth([] {
+    FILE* out = popen("true", "r");
+    ASSERT_NE(out, nullptr);
+    EXPECT_EQ(pclose(out), 0);
+  });
 }
 
 }  // namespace
