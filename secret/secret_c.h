@@ -60,12 +60,17 @@ extern "C" {
  * thread's next secret_do or at thread exit, not at once. A fault past the
  * end of the secret stack aborts with a message naming SECRETMODE_STACK_SIZE.
  * Signal handlers installed with raw system calls, bypassing sigaction(), may
- * push their frames onto the secret stack. Not cleared: the x87/MMX registers
- * on x86-64, and on arm64 the SME state (ZA, ZT0, streaming mode); on arm64 a
- * signal frame larger than the standard one (large SVE or SME state) is only
- * detected on the secret signal stack through the frame record the kernel
- * writes at its top, which is zero if the interrupted code had zeroed both
- * its frame pointer and its link register. */
+ * push their frames onto the secret stack. The secret stack grows by handled
+ * SIGSEGV faults, so pthread_sigmask and sigprocmask never block SIGSEGV and
+ * a thread's first secret_do unblocks it; pthread_create, posix_spawn(p),
+ * system and popen, whose C library code blocks every signal, commit room
+ * first. Code in fn that blocks SIGSEGV through the kernel's own interface
+ * and then goes deeper than fn's earlier calls is killed by the kernel.
+ * Not cleared: the x87/MMX registers on x86-64, and on arm64 the SME state
+ * (ZA, ZT0, streaming mode). On arm64 a signal frame larger than the standard
+ * one (large SVE or SME state) is only detected on the secret signal stack
+ * through the frame record the kernel writes at its top, which is zero if the
+ * interrupted code had zeroed both its frame pointer and its link register. */
 int secret_do(void (*fn)(void *arg), void *arg);
 
 /* secret_enabled returns 1 when the calling code runs inside `secret_do` on
