@@ -233,57 +233,7 @@ secret_do:
 	.cfi_endproc
 	.size	secret_do, .-secret_do
 
-	// secret_do's LSDA, in the layout the C++ personality routine reads
-	// (the Itanium C++ ABI's exception tables). Every call site of secret_do
-	// is listed: the personality routine terminates the program on a throw
-	// from an address not in the table. Only the call to fn has a landing
-	// pad; from the others an exception passes on to secret_do's caller.
-	.section .gcc_except_table, "a", @progbits
-	.p2align 2
-.Lsecret_do_lsda:
-	.byte	0xff			// landing pads are offsets from secret_do
-	.byte	0x9b			// type table: indirect pc-relative sdata4
-	.uleb128 .Lsecret_do_types - .Lsecret_do_call_sites_header
-.Lsecret_do_call_sites_header:
-	.byte	0x1			// call-site fields are uleb128
-	.uleb128 .Lsecret_do_call_sites_end - .Lsecret_do_call_sites
-.Lsecret_do_call_sites:
-	// Entry (secretmode_enter): no landing pad, no action.
-	.uleb128 0
-	.uleb128 .Lfn_call - .Lsecret_do_begin
-	.uleb128 0
-	.uleb128 0
-	// The call to fn: landing pad .Lfn_threw, action record 1.
-	.uleb128 .Lfn_call - .Lsecret_do_begin
-	.uleb128 .Lfn_returned - .Lfn_call
-	.uleb128 .Lfn_threw - .Lsecret_do_begin
-	.uleb128 1
-	// The rest (erasure, the nested call, the rethrow, the landing pad's
-	// own call): no landing pad, no action.
-	.uleb128 .Lfn_returned - .Lsecret_do_begin
-	.uleb128 .Lsecret_do_end - .Lfn_returned
-	.uleb128 0
-	.uleb128 0
-.Lsecret_do_call_sites_end:
-	// Action record 1: type filter 1 (the type table's first entry), no
-	// next record.
-	.byte	1
-	.byte	0
-	// Type table, read backwards from its end: entry 1 is null, catch (...).
-	.p2align 2
-	.long	0
-.Lsecret_do_types:
-
-	// The personality routine's address, for the indirect encoding above:
-	// one hidden copy per link (the compiler emits the same for C++ code).
-	.hidden	DW.ref.__gxx_personality_v0
-	.weak	DW.ref.__gxx_personality_v0
-	.section .data.rel.local.DW.ref.__gxx_personality_v0, "awG", @progbits, DW.ref.__gxx_personality_v0, comdat
-	.p2align 3
-	.type	DW.ref.__gxx_personality_v0, @object
-	.size	DW.ref.__gxx_personality_v0, 8
-DW.ref.__gxx_personality_v0:
-	.quad	__gxx_personality_v0
+#include "arch/secret_do_lsda.inc"
 
 #endif  // __x86_64__ && __linux__
 
