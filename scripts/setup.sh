@@ -40,6 +40,10 @@ PACKAGES=(
   g++-aarch64-linux-gnu  # aarch64-linux-gnu-gcc/g++, binutils and libc6-dev-arm64-cross
   qemu-user           # qemu-aarch64, run explicitly with -L (see qemu_run.sh there)
   googletest          # /usr/src/googletest: @gtest built from source for non-x86_64 targets
+  # Fuzzing (--config=fuzz, bazel/toolchains/clang, scripts/fuzz.sh): gcc has no libFuzzer.
+  clang-14            # /usr/bin/clang-14 (uses gcc 12's libstdc++)
+  libclang-rt-14-dev  # libFuzzer and clang's ASan/UBSan runtimes, FuzzedDataProvider.h
+  llvm-14             # llvm-symbolizer-14: symbolized sanitizer reports
 )
 
 # Recommended by a package above but kept out: qemu-user recommends qemu-user-binfmt, which
@@ -133,7 +137,8 @@ for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/pl
             /usr/include/openssl/ssl.h /usr/include/sodium.h \
             /usr/bin/curl /usr/sbin/nginx /usr/bin/python3 \
             /usr/bin/aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 \
-            /usr/bin/qemu-aarch64 /usr/src/googletest/googletest/src/gtest.cc; do
+            /usr/bin/qemu-aarch64 /usr/src/googletest/googletest/src/gtest.cc \
+            /usr/bin/clang-14 /usr/bin/llvm-symbolizer-14; do
   [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
 done
 log "ok"
