@@ -80,14 +80,8 @@ bool IsKeyLine(const char* p, const char* end) {
 
 }  // namespace
 
-bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
-              std::string* error) {
-  const std::string path = "/proc/" +
-                           (pid == 0 ? std::string("self")
-                                     : std::to_string(pid)) +
-                           (with_rss ? "/smaps" : "/maps");
-  std::string text;
-  if (!ReadWholeFile(path, &text, error)) return false;
+bool ParseMaps(std::string_view text, const std::string& source,
+               std::vector<Region>* out, std::string* error) {
   out->clear();
   const char* p = text.data();
   const char* const text_end = p + text.size();
@@ -98,7 +92,7 @@ bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
     if (!IsKeyLine(p, eol)) {
       Region r;
       if (!ParseHeader(p, eol, &r)) {
-        *error = "cannot parse line of " + path + ": " + std::string(p, eol);
+        *error = "cannot parse line of " + source + ": " + std::string(p, eol);
         return false;
       }
       out->push_back(std::move(r));
@@ -112,6 +106,17 @@ bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
   std::sort(out->begin(), out->end(),
             [](const Region& a, const Region& b) { return a.start < b.start; });
   return true;
+}
+
+bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
+              std::string* error) {
+  const std::string path = "/proc/" +
+                           (pid == 0 ? std::string("self")
+                                     : std::to_string(pid)) +
+                           (with_rss ? "/smaps" : "/maps");
+  std::string text;
+  if (!ReadWholeFile(path, &text, error)) return false;
+  return ParseMaps(text, path, out, error);
 }
 
 const Region* FindRegion(const std::vector<Region>& regions,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keyscan {
@@ -49,6 +50,23 @@ struct Region {
 // per mapping.
 bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
               std::string* error);
+
+// ParseMaps replaces *out with the mappings listed in `text`, the contents
+// of a /proc/PID/maps or /proc/PID/smaps file, sorted by address: what
+// ReadMaps does once it has read the file, on its own so that the parsing
+// can be tested and fuzzed without a process. smaps' "Rss:" and "VmFlags:"
+// lines fill Region::rss_kb and Region::vm_flags of the mapping above
+// them; other "Key:" lines are skipped. Returns true on success; returns
+// false with *error = "cannot parse line of SOURCE: LINE" (`source` names
+// the file) for a line that is not a mapping (bad addresses, permissions
+// that are not 4 characters, end not above start); *out is then partly
+// filled. Thread-safe; allocates.
+//
+// WARNING: `text` is trusted to come from the kernel only as far as the
+// format goes: lines are checked, not their meaning (overlapping mappings
+// are accepted).
+bool ParseMaps(std::string_view text, const std::string& source,
+               std::vector<Region>* out, std::string* error);
 
 // FindRegion returns the element of `regions` that contains `address`, or
 // nullptr when none does. The pointer refers into `regions` and is valid as

@@ -15,6 +15,23 @@ struct ThreadStackPointer {
   uint64_t sp = 0;
 };
 
+// What a thread's /proc/PID/task/TID/syscall line says about its stack
+// pointer.
+enum class SyscallLineState {
+  kStackPointer,  // blocked: *sp is its stack pointer
+  kRunning,       // "running": no stable stack pointer now
+  kUnreadable,    // neither: too many fields, or a stack pointer of 0
+};
+
+// ParseSyscallLine reads `line`, a NUL-terminated line of a syscall file
+// as fgets returns it (the newline, if any, ends it): "NR ARG1..ARG6 SP PC"
+// in a system call, "-1 SP PC" when blocked outside one, "running"
+// otherwise; the stack pointer is the second-to-last field (hexadecimal).
+// *sp is meaningful only for kStackPointer. ReadThreadStackPointers uses
+// it; it is on its own so that the parsing can be tested and fuzzed
+// without a process. Thread-safe; allocates.
+SyscallLineState ParseSyscallLine(const char* line, uint64_t* sp);
+
 // ReadThreadStackPointers returns the stack pointer of every thread of
 // `pid` that is blocked (in a system call or stopped), from
 // /proc/PID/task/TID/syscall. A thread found running has no stable stack

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: installs dependencies, runs every test plainly, then the
 # sanitizer-eligible tests under --config=asan (ASan+UBSan) and --config=tsan, then the tests
-# built for linux/arm64 under qemu-user (--config=arm64), and prints one closing line
+# built for linux/arm64 under qemu-user (--config=arm64), then runs each fuzzer of //fuzz for
+# 20 s (scripts/fuzz.sh; FUZZ_SECONDS overrides), and prints one closing line
 #   N passed, N failed
 # counting test targets over all runs. Exits non-zero if anything failed or no test ran.
 # Extra arguments are passed to every `bazel test` invocation (e.g. --test_filter=...).
@@ -109,6 +110,35 @@ run_tests tsan --config=tsan --build_tests_only \
 # in .bazelrc: it leaves out sh_tests, benchmarks and the tests tagged no_qemu, and skips
 # what needs Debian's x86_64-only OpenSSL).
 run_tests arm64 --config=arm64 "$@" -- //tests/...
+
+# 5. Fuzzing: every fuzzer of //fuzz (scripts/fuzz.sh: clang, libFuzzer, ASan+UBSan) for
+# FUZZ_SECONDS each; each fuzzer counts as one target, passed or failed, as in run_tests.
+# Their corpora already ran as tests above (//fuzz:*_corpus_test).
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+run_fuzzers() {
+  local log="$LOGDIR/fuzz.log"
+  echo "== fuzzing (scripts/fuzz.sh $FUZZ_SECONDS)"
+  local rc
+  set +e
+  timeout --signal=INT --kill-after=60 "$BAZEL_INVOCATION_TIMEOUT" \
+    scripts/fuzz.sh "$FUZZ_SECONDS" </dev/null 2>&1 | tee "$log"
+  rc="${PIPESTATUS[0]}"
+  set -e
+  # fuzz.sh's result lines look like bazel's:  //fuzz:NAME_fuzzer  PASSED in 20s: ...
+  local results passed failed
+  results="$(grep -E '^//fuzz:[^ ]+ +(PASSED|FAILED)( |$)' "$log" || true)"
+  passed="$(grep -cE ' PASSED( |$)' <<<"$results" || true)"
+  failed="$(grep -cE ' FAILED( |$)' <<<"$results" || true)"
+  # A failure without a fuzzer's line (no fuzzer found, killed) counts once, as in run_tests.
+  if [[ "$rc" -ne 0 && "$failed" -eq 0 ]]; then
+    echo "test.sh: (fuzz) scripts/fuzz.sh exited with code $rc"
+    overall_ok=0; failed=1
+  fi
+  echo "test.sh: (fuzz) run: passed=$passed failed=$failed"
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+}
+run_fuzzers
 
 echo "=="
 status=0

@@ -62,15 +62,17 @@ bool ParseFlag(const char* text, int* out) {
   return false;
 }
 
-void ComplainAndKeepDefault(const char* name, const char* value,
-                            const char* expected) {
-  fprintf(stderr,
+void ComplainAndKeepDefault(FILE* complaints, const char* name,
+                            const char* value, const char* expected) {
+  if (complaints == nullptr) return;
+  fprintf(complaints,
           "secretmode: ignoring %s=\"%s\": expected %s; using the default\n",
           name, value, expected);
 }
 
-void ReadSize(const char* name, size_t min, size_t max, size_t* field) {
-  const char* value = getenv(name);
+void ReadSize(ConfigLookup lookup, void* context, FILE* complaints,
+              const char* name, size_t min, size_t max, size_t* field) {
+  const char* value = lookup(name, context);
   if (value == nullptr) return;
   size_t parsed;
   if (!ParseSize(value, &parsed) || parsed < min || parsed > max) {
@@ -78,27 +80,23 @@ void ReadSize(const char* name, size_t min, size_t max, size_t* field) {
     snprintf(expected, sizeof expected,
              "a size from %zuK to %zuM (bytes, or with K/M/G)", min / kKiB,
              max / kMiB);
-    ComplainAndKeepDefault(name, value, expected);
+    ComplainAndKeepDefault(complaints, name, value, expected);
     return;
   }
   *field = parsed;
 }
 
-void ReadFlag(const char* name, int* field) {
-  const char* value = getenv(name);
+void ReadFlag(ConfigLookup lookup, void* context, FILE* complaints,
+              const char* name, int* field) {
+  const char* value = lookup(name, context);
   if (value == nullptr) return;
-  if (!ParseFlag(value, field)) ComplainAndKeepDefault(name, value, "0 or 1");
+  if (!ParseFlag(value, field)) {
+    ComplainAndKeepDefault(complaints, name, value, "0 or 1");
+  }
 }
 
-secret_config FromEnvironment() {
-  secret_config config = kDefaults;
-  ReadSize("SECRETMODE_STACK_SIZE", kMinStack, kMaxStack, &config.stack_size);
-  ReadSize("SECRETMODE_SIGNAL_STACK_SIZE", kMinSignalStack, kMaxSignalStack,
-           &config.signal_stack_size);
-  ReadSize("SECRETMODE_ARENA_SIZE", kMinArena, kMaxArena, &config.arena_size);
-  ReadFlag("SECRETMODE_MLOCK", &config.lock_memory);
-  ReadFlag("SECRETMODE_DONTDUMP", &config.exclude_from_core_dumps);
-  return config;
+const char* LookupEnvironment(const char* name, void* /*context*/) {
+  return getenv(name);
 }
 
 std::mutex g_mutex;
@@ -106,6 +104,22 @@ bool g_loaded = false;
 secret_config g_config;
 
 }  // namespace
+
+secret_config ConfigFromVariables(ConfigLookup lookup, void* context,
+                                  FILE* complaints) {
+  secret_config config = kDefaults;
+  ReadSize(lookup, context, complaints, "SECRETMODE_STACK_SIZE", kMinStack,
+           kMaxStack, &config.stack_size);
+  ReadSize(lookup, context, complaints, "SECRETMODE_SIGNAL_STACK_SIZE",
+           kMinSignalStack, kMaxSignalStack, &config.signal_stack_size);
+  ReadSize(lookup, context, complaints, "SECRETMODE_ARENA_SIZE", kMinArena,
+           kMaxArena, &config.arena_size);
+  ReadFlag(lookup, context, complaints, "SECRETMODE_MLOCK",
+           &config.lock_memory);
+  ReadFlag(lookup, context, complaints, "SECRETMODE_DONTDUMP",
+           &config.exclude_from_core_dumps);
+  return config;
+}
 
 int ValidateConfig(const secret_config& config) {
   if (config.stack_size < kMinStack || config.stack_size > kMaxStack) {
@@ -129,7 +143,7 @@ int ValidateConfig(const secret_config& config) {
 secret_config CurrentConfig() {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (!g_loaded) {
-    g_config = FromEnvironment();
+    g_config = ConfigFromVariables(LookupEnvironment, nullptr, stderr);
     g_loaded = true;
   }
   return g_config;
