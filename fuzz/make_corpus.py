@@ -272,6 +272,7 @@ def maps_files():
     write("proc_maps", "bad_end_below_start", "2000-1000 rw-p 00000000 00:00 0\n")
     write("proc_maps", "bad_perms", "1000-2000 rw 00000000 00:00 0\n")
     write("proc_maps", "bad_overflow", "1000-100000000000000000 rw-p 00000000 00:00 0\n")
+    write("proc_maps", "bad_empty_line", maps_line(MAPS[0]) + "\n" + maps_line(MAPS[1]))
     write("proc_maps", "bad_leading_space", " " + maps_line(MAPS[2]))
 
     anon, arena, stack = MAPS[3], MAPS[5], MAPS[8]
@@ -338,7 +339,8 @@ def configs():
 def shim_levels():
     for text in ["libssl,libcrypto", "libssl", "libcrypto", "none", "libcrypto,libssl"]:
         write("shim_levels", text.replace(",", "_"), text)
-    for name, text in [("bad_empty", ""), ("bad_leading_comma", ",libssl"), ("bad_double_comma", "libssl,,libcrypto"),
+    for name, text in [("bad_empty", ""),
+                       ("bad_leading_comma", ",libssl"), ("bad_double_comma", "libssl,,libcrypto"),
                        ("bad_case", "NONE"), ("bad_name", "libsssl"),
                        ("bad_none_and_name", "none,libssl"), ("bad_space", "libssl, libcrypto")]:
         write("shim_levels", name, text)

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
+#include <cstdint>
 #include <cstring>
 
 namespace keyscan {
@@ -37,14 +37,41 @@ bool ReadWholeFile(const std::string& path, std::string* out,
   return true;
 }
 
-bool ParseHex(const char*& p, uintptr_t* value) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(p, &end, 16);
-  if (end == p || errno != 0) return false;
-  *value = static_cast<uintptr_t>(v);
-  p = end;
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Reads the hex digits at p, before `end`, and moves p past them. Not
+// strtoull, which skips leading white space, newlines included: it would
+// read past the end of the line (a blank line would take the next line's
+// address, and leave p past `end`) and past text not NUL-terminated.
+bool ParseHex(const char*& p, const char* end, uintptr_t* value) {
+  uintptr_t v = 0;
+  const char* q = p;
+  for (; q < end && HexDigit(*q) >= 0; ++q) {
+    if (v > (UINTPTR_MAX >> 4)) return false;  // more than 64 bits
+    v = v << 4 | static_cast<uintptr_t>(HexDigit(*q));
+  }
+  if (q == p) return false;
+  *value = v;
+  p = q;
   return true;
+}
+
+// The number of an smaps "Key:   123 kB" value [p, end): 0 without digits,
+// INT64_MAX above it (as strtoll gives, but without reading past the line).
+int64_t ParseKb(const char* p, const char* end) {
+  while (p < end && (*p == ' ' || *p == '\t')) ++p;
+  int64_t v = 0;
+  for (; p < end && *p >= '0' && *p <= '9'; ++p) {
+    const int digit = *p - '0';
+    if (v > (INT64_MAX - digit) / 10) return INT64_MAX;
+    v = v * 10 + digit;
+  }
+  return v;
 }
 
 void SkipField(const char*& p, const char* end) {
@@ -54,9 +81,9 @@ void SkipField(const char*& p, const char* end) {
 
 // "start-end perms offset dev inode   path"; the path may contain spaces.
 bool ParseHeader(const char* p, const char* end, Region* r) {
-  if (!ParseHex(p, &r->start) || *p != '-') return false;
+  if (!ParseHex(p, end, &r->start) || p == end || *p != '-') return false;
   ++p;
-  if (!ParseHex(p, &r->end) || *p != ' ') return false;
+  if (!ParseHex(p, end, &r->end) || p == end || *p != ' ') return false;
   ++p;
   const char* perms = p;
   while (p < end && *p != ' ') ++p;
@@ -83,25 +110,24 @@ bool IsKeyLine(const char* p, const char* end) {
 bool ParseMaps(std::string_view text, const std::string& source,
                std::vector<Region>* out, std::string* error) {
   out->clear();
-  const char* p = text.data();
-  const char* const text_end = p + text.size();
-  while (p < text_end) {
-    const char* eol = static_cast<const char*>(
-        std::memchr(p, '\n', static_cast<size_t>(text_end - p)));
-    if (eol == nullptr) eol = text_end;
-    if (!IsKeyLine(p, eol)) {
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    const std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    const char* const p = line.data();
+    const char* const end = p + line.size();
+    if (!IsKeyLine(p, end)) {
       Region r;
-      if (!ParseHeader(p, eol, &r)) {
-        *error = "cannot parse line of " + source + ": " + std::string(p, eol);
+      if (!ParseHeader(p, end, &r)) {
+        *error = "cannot parse line of " + source + ": " + std::string(line);
         return false;
       }
       out->push_back(std::move(r));
-    } else if (!out->empty() && std::strncmp(p, "Rss:", 4) == 0) {
-      out->back().rss_kb = std::strtoll(p + 4, nullptr, 10);
-    } else if (!out->empty() && std::strncmp(p, "VmFlags:", 8) == 0) {
-      out->back().vm_flags = std::string(p + 8, eol) + " ";
+    } else if (!out->empty() && line.compare(0, 4, "Rss:") == 0) {
+      out->back().rss_kb = ParseKb(p + 4, end);
+    } else if (!out->empty() && line.compare(0, 8, "VmFlags:") == 0) {
+      out->back().vm_flags = std::string(p + 8, end) + " ";
     }
-    p = eol + 1;
   }
   std::sort(out->begin(), out->end(),
             [](const Region& a, const Region& b) { return a.start < b.start; });
