@@ -20,12 +20,13 @@ constexpr int kUnread = -1;
 std::atomic<int> g_levels{kUnread};
 std::atomic<bool> g_reported_unprotected{false};
 
-// ParseLevels returns the level bits `text` names, or -1.
+// ParseLevels returns the level bits `text` names ("none", or level names
+// each separated from the next by one comma), or -1.
 int ParseLevels(const char* text) {
   if (strcmp(text, "none") == 0) return 0;
   int levels = 0;
   const char* p = text;
-  while (*p != '\0') {
+  for (;;) {
     const char* end = strchr(p, ',');
     const size_t len = end != nullptr ? static_cast<size_t>(end - p) : strlen(p);
     if (len == 6 && strncmp(p, "libssl", 6) == 0) {
@@ -33,12 +34,13 @@ int ParseLevels(const char* text) {
     } else if (len == 9 && strncmp(p, "libcrypto", 9) == 0) {
       levels |= kLibcrypto;
     } else {
-      return -1;
+      return -1;  // also an empty name: "", ",libssl", "libssl,,libcrypto"
     }
     p += len;
-    if (*p == ',') ++p;
+    // A comma always introduces another name: "libssl," is rejected too.
+    if (*p == '\0') return levels;
+    ++p;
   }
-  return levels == 0 ? -1 : levels;
 }
 
 int Levels() {
