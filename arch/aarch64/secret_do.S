@@ -61,9 +61,17 @@ secret_do:
 
 	// Switch: fn's whole call tree runs below this 16-byte aligned top.
 	mov	sp, x0
+#if defined(__SANITIZE_ADDRESS__)
+	// Under AddressSanitizer fn runs between the fiber annotations.
+	mov	x0, x19
+	mov	x1, x20
+.Lfn_call:
+	bl	secretmode_run_on_fiber
+#else
 	mov	x0, x20
 .Lfn_call:
 	blr	x19			// fn(arg); a throw lands at .Lfn_threw
+#endif
 .Lfn_returned:
 	// fn has returned (or its exception was caught and parked): clear the
 	// registers first, with no compiled code in between.
@@ -84,6 +92,10 @@ secret_do:
 	// are still as the first clearing left them.
 	bl	secretmode_leave
 	cbnz	w0, .Lrethrow
+	// Under AddressSanitizer, its runtime's fiber bookkeeping ran too.
+#if defined(__SANITIZE_ADDRESS__)
+	CLEAR_VECTOR_REGISTERS
+#endif
 	CLEAR_CALLER_SAVED_GPRS		// also makes the return value 0
 
 .Lreturn:
