@@ -24,9 +24,9 @@
 
 #include "gtest/gtest.h"
 #include "secret/secret.h"
-#include "secret/secret_c.h"
 #include "tests/secret_holders.h"
 #include "tests/secret_residue.h"
+#include "tests/secret_signals.h"
 
 namespace secret_test {
 namespace {
@@ -35,18 +35,6 @@ constexpr int kWorkers = 4;
 constexpr int kCallsPerWorker = 400;
 
 std::atomic<uint64_t> g_sink{0};
-std::atomic<uint64_t> g_signals_in_do{0};
-
-// CopyingHandler copies the secret into its locals, but only when it
-// interrupts a call: outside secret mode nothing is promised, and a copy
-// there would be a residue this test did not mean to leave.
-void CopyingHandler(int) {
-  if (!secret_enabled()) return;
-  volatile uint8_t copy[kSecretSize];
-  for (size_t i = 0; i < kSecretSize; ++i) copy[i] = TestSecret()[i];
-  g_sink = copy[0];
-  g_signals_in_do.fetch_add(1, std::memory_order_relaxed);
-}
 
 // Blocks allocated inside a call, holding the secret, freed later by
 // another worker outside secret mode (the allocator must zero them then).
@@ -146,12 +134,7 @@ void RunOneCall(std::mt19937& random) {
 
 TEST(ExecutorStressTest, ConcurrentMixedCallsUnderSignalsLeaveNothing) {
   NewTestSecret();
-  struct sigaction act;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = CopyingHandler;
-  sigemptyset(&act.sa_mask);
-  act.sa_flags = SA_RESTART;
-  ASSERT_EQ(sigaction(SIGUSR1, &act, nullptr), 0);
+  ASSERT_EQ(InstallHandler(SIGUSR1, CopySecretIfInSecretMode, SA_RESTART), 0);
 
   // A worker that has made its calls waits for `release` before it exits,
   // so that the signaller never signals a thread that is gone.
@@ -192,8 +175,8 @@ TEST(ExecutorStressTest, ConcurrentMixedCallsUnderSignalsLeaveNothing) {
   EXPECT_GT(g_counts.threads.load(), 0u);
   // Signals are asynchronous: most land inside calls, but under a sanitizer
   // that defers handlers none may; the count is reported, not required.
-  printf("signals handled inside secret mode: %llu\n",
-         static_cast<unsigned long long>(g_signals_in_do.load()));
+  printf("signals: %ld, of which inside secret mode: %ld\n", SignalsSeen(),
+         SignalsSeenInSecretMode());
 
   // The workers have exited: a stack left by longjmp was erased at the
   // worker's next call or at its exit.

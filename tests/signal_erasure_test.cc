@@ -20,6 +20,7 @@
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
 #include "tests/secret_residue.h"
+#include "tests/secret_signals.h"
 
 namespace secret_test {
 namespace {
@@ -82,21 +83,12 @@ __attribute__((noinline)) void RaiseWithSecretInRegisters(int sig) {
 #endif
 }
 
-void InstallHandler(int sig, void (*handler)(int), int flags) {
-  struct sigaction act;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = handler;
-  sigemptyset(&act.sa_mask);
-  act.sa_flags = flags;
-  ASSERT_EQ(sigaction(sig, &act, nullptr), 0);
-}
-
 class SignalErasureTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     NewTestSecret();
     secret::Do([] {});  // secret mode active, as in a program that uses it
-    InstallHandler(SIGUSR1, CopyingHandler, GetParam());
+    ASSERT_EQ(InstallHandler(SIGUSR1, CopyingHandler, GetParam()), 0);
     g_handled = 0;
   }
   void TearDown() override { signal(SIGUSR1, SIG_DFL); }
@@ -172,7 +164,7 @@ TEST(SignalViewTest, ProgramAlternateStackIsReportedBackButNotUsed) {
   ASSERT_EQ(sigaltstack(nullptr, &now), 0);
   EXPECT_EQ(now.ss_sp, program_stack);
   EXPECT_EQ(now.ss_size, sizeof program_stack);
-  InstallHandler(SIGUSR1, CopyingHandler, SA_ONSTACK);
+  ASSERT_EQ(InstallHandler(SIGUSR1, CopyingHandler, SA_ONSTACK), 0);
   g_handled = 0;
   secret::Do([] { RaiseWithSecretInRegisters(SIGUSR1); });
   EXPECT_EQ(g_handled.load(), 1);
@@ -184,7 +176,7 @@ TEST(SignalViewTest, ProgramAlternateStackIsReportedBackButNotUsed) {
 
 TEST(SignalViewTest, SigactionReportsTheProgramsFlags) {
   secret::Do([] {});
-  InstallHandler(SIGUSR2, CopyingHandler, SA_RESTART);
+  ASSERT_EQ(InstallHandler(SIGUSR2, CopyingHandler, SA_RESTART), 0);
   struct sigaction seen;
   ASSERT_EQ(sigaction(SIGUSR2, nullptr, &seen), 0);
   EXPECT_EQ(seen.sa_handler, CopyingHandler);

@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <string.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,22 +23,12 @@
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
 #include "tests/secret_residue.h"
+#include "tests/secret_signals.h"
 
 namespace secret_test {
 namespace {
 
 volatile uint64_t g_sink;
-std::atomic<long> g_signals{0};
-std::atomic<long> g_signals_in_secret_mode{0};
-
-void CopyIfInSecretMode(int) {
-  g_signals.fetch_add(1, std::memory_order_relaxed);
-  if (!secret::Enabled()) return;
-  volatile uint8_t copy[kSecretSize];
-  for (size_t i = 0; i < kSecretSize; ++i) copy[i] = TestSecret()[i];
-  g_sink = copy[0];
-  g_signals_in_secret_mode.fetch_add(1, std::memory_order_relaxed);
-}
 
 // The work of one call: the secret in locals at a depth that changes from
 // call to call (so the erasure's zone grows and shrinks and fence faults
@@ -60,12 +49,7 @@ void OneCall(int i) {
 
 TEST(SignalStormTest, SignalsAtAnyPointOfManyCallsLeaveNothing) {
   NewTestSecret();
-  struct sigaction act;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = CopyIfInSecretMode;
-  sigemptyset(&act.sa_mask);
-  act.sa_flags = SA_RESTART;
-  ASSERT_EQ(sigaction(SIGUSR1, &act, nullptr), 0);
+  ASSERT_EQ(InstallHandler(SIGUSR1, CopySecretIfInSecretMode, SA_RESTART), 0);
 
   std::atomic<bool> done{false};
   std::atomic<bool> left_secret_mode_open{false};
@@ -78,7 +62,7 @@ TEST(SignalStormTest, SignalsAtAnyPointOfManyCallsLeaveNothing) {
     // share of the CPU the sender gets; 60 s at most.
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (int i = 0; (i < 20000 || g_signals_in_secret_mode.load() < 5000) &&
+    for (int i = 0; (i < 20000 || SignalsSeenInSecretMode() < 5000) &&
                     std::chrono::steady_clock::now() < deadline;
          ++i) {
       OneCall(i);
@@ -97,9 +81,9 @@ TEST(SignalStormTest, SignalsAtAnyPointOfManyCallsLeaveNothing) {
   signal(SIGUSR1, SIG_IGN);
 
   printf("signals sent %ld, handled %ld, %ld of them in secret mode\n", sent,
-         g_signals.load(), g_signals_in_secret_mode.load());
+         SignalsSeen(), SignalsSeenInSecretMode());
   EXPECT_FALSE(left_secret_mode_open);
-  EXPECT_GE(g_signals_in_secret_mode.load(), 5000);
+  EXPECT_GE(SignalsSeenInSecretMode(), 5000);
   const Residue residue = FindResidueInSelf();
   EXPECT_GT(residue.bytes_scanned, 0u);
   EXPECT_TRUE(residue.empty()) << residue.Describe();
