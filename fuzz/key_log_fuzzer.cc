@@ -32,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     FUZZ_CHECK(lines.empty());
     FUZZ_CHECK(error.compare(0, 13, "key log line ") == 0);
+    // One line of text for a terminal, whatever the input holds.
+    for (const unsigned char c : error) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
   }
   keyscan::WipeKeyLogLines(&lines);
 

@@ -19,6 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
   if (!keyscan::ParseMaps(text, "fuzz", &regions, &error)) {
     FUZZ_CHECK(error.compare(0, 26, "cannot parse line of fuzz:") == 0);
+    // One line of text for a terminal, whatever the input holds.
+    for (const unsigned char c : error) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
     return 0;
   }
   for (size_t i = 0; i < regions.size(); ++i) {

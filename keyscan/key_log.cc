@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "keyscan/hex.h"
+#include "keyscan/printable.h"
 
 namespace keyscan {
 namespace {
@@ -60,7 +61,9 @@ bool ParseLine(const std::vector<std::string_view>& fields,
   }
   const LabelInfo* info = FindLabel(fields[0]);
   if (info == nullptr) {
-    *why = "unknown label \"" + std::string(fields[0]) + "\"";
+    // Quoted for the terminal the message ends up on: the log is the
+    // target's text.
+    *why = "unknown label \"" + Printable(fields[0]) + "\"";
     return false;
   }
   parsed->label = info->name;

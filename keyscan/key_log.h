@@ -36,7 +36,8 @@ struct KeyLogLine {
 // 48-byte (SHA-384) secrets — and CLIENT_RANDOM (TLS 1.2, the 48-byte master
 // secret). Any other line (wrong field count, unknown label, bad hex, a
 // client random that is not 32 bytes, a secret of the wrong length) makes it
-// return false with *error = "key log line N: <problem>"; *out is then
+// return false with *error = "key log line N: <problem>" (one line; text
+// quoted from the log goes through Printable); *out is then
 // wiped and cleared. Never aborts on bad input (binary junk included).
 // Thread-safe; allocates.
 //

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "keyscan/printable.h"
+
 namespace keyscan {
 namespace {
 
@@ -119,7 +121,7 @@ bool ParseMaps(std::string_view text, const std::string& source,
     if (!IsKeyLine(p, end)) {
       Region r;
       if (!ParseHeader(p, end, &r)) {
-        *error = "cannot parse line of " + source + ": " + std::string(line);
+        *error = "cannot parse line of " + source + ": " + Printable(line);
         return false;
       }
       out->push_back(std::move(r));

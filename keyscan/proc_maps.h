@@ -58,7 +58,7 @@ bool ReadMaps(pid_t pid, bool with_rss, std::vector<Region>* out,
 // lines fill Region::rss_kb and Region::vm_flags of the mapping above
 // them; other "Key:" lines are skipped. Returns true on success; returns
 // false with *error = "cannot parse line of SOURCE: LINE" (`source` names
-// the file) for a line that is not a mapping (bad addresses, permissions
+// the file, LINE is quoted with Printable) for a line that is not a mapping (bad addresses, permissions
 // that are not 4 characters, end not above start); *out is then partly
 // filled. Thread-safe; allocates.
 //

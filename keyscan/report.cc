@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include "keyscan/printable.h"
+
 namespace keyscan {
 namespace {
 
@@ -70,7 +72,7 @@ void WriteTable(std::FILE* out, const ScanResult& result,
   std::fprintf(out,
                "keyscan: %s: %zu needle(s) searched in %.1f MiB (%zu "
                "regions)\n",
-               result.target.c_str(), needles.size(),
+               Printable(result.target).c_str(), needles.size(),
                result.bytes_scanned / (1024.0 * 1024.0),
                result.regions_scanned);
   std::fprintf(out,
@@ -124,7 +126,7 @@ void WriteTable(std::FILE* out, const ScanResult& result,
                                                      : HexAddress(r.address);
       std::fprintf(out, "  %-18s %-13s %s  [%s]\n", address.c_str(),
                    MemoryClassName(r.memory_class), n.Describe().c_str(),
-                   r.where.c_str());
+                   Printable(r.where).c_str());
     }
   }
   for (const std::string& note : result.notes) {

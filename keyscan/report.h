@@ -44,7 +44,9 @@ size_t UnexpectedResidues(const ScanResult& result,
 // (ScanIncomplete). A "coverage:" line after the summary says how many
 // regions were read, not eligible, not resident, and eligible but not
 // read. Needles
-// are described, never printed. Not thread-safe with other writers of `out`.
+// are described, never printed. The target's mapping names and paths are
+// quoted with Printable (no control characters reach `out`). Not
+// thread-safe with other writers of `out`.
 //
 // WARNING: addresses of a live process are printed; they may help an
 // attacker of that process (ASLR).
