@@ -51,9 +51,11 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cinttypes>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -79,21 +81,22 @@ const char* const kSuites[] = {
 
 // ---- The connection ----
 
-// Every key-log line of both peers, appended by the keylog callback. The
-// buffer is reserved up front so that appending never reallocates (which
-// would leave an unwiped copy of earlier lines in freed memory).
-std::string* g_key_log = nullptr;
+// Every key-log line of both peers, appended by the keylog callback on the
+// thread running the connection. The buffer is reserved up front so that
+// appending never reallocates (which would leave an unwiped copy of earlier
+// lines in freed memory).
+thread_local std::string* t_key_log = nullptr;
 constexpr size_t kKeyLogCapacity = 64 * 1024;
 
 void CollectKeyLogLine(const SSL*, const char* line) {
-  if (g_key_log == nullptr) return;
+  if (t_key_log == nullptr) return;
   const size_t n = strlen(line);
-  if (g_key_log->size() + n + 1 > g_key_log->capacity()) {
-    fprintf(stderr, "key log exceeds %zu bytes\n", g_key_log->capacity());
+  if (t_key_log->size() + n + 1 > t_key_log->capacity()) {
+    fprintf(stderr, "key log exceeds %zu bytes\n", t_key_log->capacity());
     abort();
   }
-  g_key_log->append(line, n);
-  g_key_log->push_back('\n');
+  t_key_log->append(line, n);
+  t_key_log->push_back('\n');
 }
 
 // Runs one TLS 1.3 connection with `suite` between two in-process peers
@@ -104,12 +107,12 @@ bool RunConnection(const char* suite, std::string* key_log,
                    std::string* error) {
   std::string log;
   log.reserve(kKeyLogCapacity);
-  g_key_log = &log;
+  t_key_log = &log;
   TlsPairOptions options;
   options.suite = suite;
   options.keylog = CollectKeyLogLine;
   const bool ok = RunTlsPair(options, /*payload_bytes=*/100000, error);
-  g_key_log = nullptr;
+  t_key_log = nullptr;
   key_log->append(log);
   OPENSSL_cleanse(&log[0], log.capacity());
   return ok;
@@ -455,6 +458,86 @@ TEST_P(OpenSslHeapErasureTest, NoArenaChildFindsResidues) {
       << child.output;
   EXPECT_GT(hits, 0) << child.output;
 }
+
+#if defined(SECRETMODE_LINKED_SHIM)
+// Signals that interrupt OpenSSL inside the shim's secret mode: the kernel
+// saves the interrupted registers (round keys, traffic keys) in the signal
+// frame, which lands on the secret signal stack. The handler's own frame
+// goes there too.
+void TouchStackHandler(int) {
+  volatile uint8_t scratch[256];
+  for (size_t i = 0; i < sizeof scratch; ++i) scratch[i] = static_cast<uint8_t>(i);
+}
+
+// Connections on several threads at once, every suite, under a storm of
+// signals, through the linked shim (every OpenSSL entry point the program
+// calls runs in secret mode, as in a preloaded server): afterwards none of
+// any connection's secrets, keys or IVs is anywhere in the process.
+TEST(OpenSslShimStressTest, ConcurrentConnectionsUnderSignalsLeaveNothing) {
+  ASSERT_EQ(secret_openssl_arena_active(), 1);
+  struct sigaction act;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = TouchStackHandler;
+  sigemptyset(&act.sa_mask);
+  act.sa_flags = SA_RESTART;
+  ASSERT_EQ(sigaction(SIGUSR1, &act, nullptr), 0);
+
+  constexpr int kThreads = 3;
+  constexpr int kConnectionsPerThread = 2;
+  struct Worker {
+    std::string key_log;
+    std::string error;
+    bool ok = true;
+  };
+  std::vector<Worker> workers(kThreads);
+  std::atomic<int> finished{0};
+  std::atomic<bool> release{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    Worker* worker = &workers[w];
+    worker->key_log.reserve(kKeyLogCapacity);
+    threads.emplace_back([worker, w, &finished, &release] {
+      for (int c = 0; c < kConnectionsPerThread && worker->ok; ++c) {
+        worker->ok = RunConnection(kSuites[(w + c) % 3], &worker->key_log,
+                                   &worker->error);
+      }
+      finished.fetch_add(1);
+      // Stay alive until the signals stop, so none targets a gone thread.
+      while (!release.load()) usleep(100);
+    });
+  }
+  long sent = 0;
+  for (unsigned i = 0; finished.load() < kThreads; ++i) {
+    pthread_kill(threads[i % kThreads].native_handle(), SIGUSR1);
+    ++sent;
+    usleep(50);
+  }
+  release = true;
+  for (std::thread& thread : threads) thread.join();
+  signal(SIGUSR1, SIG_DFL);
+  printf("signals sent: %ld\n", sent);
+
+  std::string key_log;
+  key_log.reserve(kThreads * kKeyLogCapacity);
+  for (Worker& worker : workers) {
+    EXPECT_TRUE(worker.ok) << worker.error;
+    key_log.append(worker.key_log);
+    OPENSSL_cleanse(&worker.key_log[0], worker.key_log.capacity());
+  }
+  NeedleBuffer needles;
+  std::string error;
+  const bool derived = needles.Derive(key_log, &error);
+  OPENSSL_cleanse(&key_log[0], key_log.capacity());
+  ASSERT_TRUE(derived) << error;
+  const ScanReport report = ScanOnFreshThread(needles);
+  printf("%d connections: %zu needles checked, %zu hits\n",
+         kThreads * kConnectionsPerThread, report.needles, report.hits);
+  EXPECT_GE(report.needles, 13u * kThreads * kConnectionsPerThread);
+  EXPECT_TRUE(report.error.empty()) << report.error;
+  EXPECT_GT(report.min_bytes_scanned, 0u);
+  EXPECT_EQ(report.hits, 0u) << report.detail;
+}
+#endif  // SECRETMODE_LINKED_SHIM
 
 std::string SuiteName(const ::testing::TestParamInfo<const char*>& info) {
   return info.param;
