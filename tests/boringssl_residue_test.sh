@@ -5,7 +5,8 @@
 # live process (exit status 0: no residue, 1: residues).
 #
 #  - In-process peers (tests/programs/tls_peers: client and server in one
-#    process, TLS 1.3 with X25519 and P-256, TLS 1.2; everything freed, then
+#    process, TLS 1.3 with X25519 and P-256, TLS 1.2, and three threads of
+#    connections at once under a storm of signals; everything freed, then
 #    the process waits): built against BoringSSL as secretmode patches it,
 #    with the link-time shim: no residue.
 #  - bssl server (one connection from bssl client, closed, the server left
@@ -43,7 +44,8 @@ scan() {
 
 # In-process peers: the process says "ready" once everything is freed, then
 # waits for its stdin to close.
-for args in "--group X25519" "--group P-256" "--tls12 --group X25519:P-256"; do
+for args in "--group X25519" "--group P-256" "--tls12 --group X25519:P-256" \
+            "--group X25519 --threads 3 --connections 3 --signals"; do
   keylog="$WORK/peers.keys"
   rm -f "$keylog"
   coproc PEERS_PROC { exec "$PEERS" --keylog "$keylog" $args; }
