@@ -130,6 +130,36 @@ for entry in "${SOURCE_TARBALLS[@]}"; do
   fi
 done
 
+# OpenSSL for linux/aarch64 (--config=arm64; @openssl_arm64 in WORKSPACE): Debian's arm64
+# packages unpacked into ARM64_SYSROOT, not installed. Installing them would install
+# libc6:arm64 too, which the aarch64 loader under qemu then finds beside the cross
+# toolchain's libc (libc6-arm64-cross), and the two builds of libc do not mix (programs hang).
+# arm64 is a dpkg architecture only while the packages are downloaded.
+ARM64_SYSROOT=/var/cache/secretmode/arm64-sysroot
+ARM64_PACKAGES=(libssl-dev:arm64 libssl3:arm64)
+if [[ ! -e "$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu/libssl.so.3" ]]; then
+  log "unpacking ${ARM64_PACKAGES[*]} into $ARM64_SYSROOT"
+  arm64log="$(mktemp)"
+  quiet() {  # quiet on success, full output on failure
+    if ! "$@" </dev/null >"$arm64log" 2>&1; then
+      cat "$arm64log" >&2; log "error: $* failed"; exit 1
+    fi
+  }
+  added_arm64=""
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    quiet $SUDO dpkg --add-architecture arm64
+    added_arm64=1
+  fi
+  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+  debs="$(mktemp -d)"
+  chmod 755 "$debs"
+  (cd "$debs" && quiet $SUDO apt-get download "${ARM64_PACKAGES[@]}")
+  $SUDO mkdir -p "$ARM64_SYSROOT"
+  for deb in "$debs"/*.deb; do quiet $SUDO dpkg -x "$deb" "$ARM64_SYSROOT"; done
+  rm -rf "$debs" "$arm64log"
+  if [[ -n "$added_arm64" ]]; then quiet $SUDO dpkg --remove-architecture arm64; fi
+fi
+
 # Sanity checks on what WORKSPACE and the build rely on.
 for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/platforms \
             /usr/include/gtest/gtest.h /usr/include/gmock/gmock.h \
@@ -138,7 +168,9 @@ for path in /usr/bin/bazel /usr/share/bazel/rules/java /usr/share/bazel/tools/pl
             /usr/bin/curl /usr/sbin/nginx /usr/bin/python3 \
             /usr/bin/aarch64-linux-gnu-gcc /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 \
             /usr/bin/qemu-aarch64 /usr/src/googletest/googletest/src/gtest.cc \
-            /usr/bin/clang-14 /usr/bin/llvm-symbolizer-14; do
+            /usr/bin/clang-14 /usr/bin/llvm-symbolizer-14 \
+            "$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu/libssl.so.3" \
+            "$ARM64_SYSROOT/usr/include/aarch64-linux-gnu/openssl/opensslconf.h"; do
   [[ -e "$path" ]] || { log "error: expected $path after install"; exit 1; }
 done
 log "ok"
