@@ -88,25 +88,32 @@ void CheckCore(const keyscan::CoreFile& core, size_t size) {
   }
 }
 
-// A residue in memory must be a copy of its needle in the file: checked
-// where the copy lies within one segment's dumped bytes (one that spans
-// adjacent segments is only checked to start in one).
+// A residue in memory must be a copy of its needle in the file: in a
+// segment that holds the whole copy, or across segments (adjacent ones, the
+// copy then checked only to start in one). Malformed cores may list
+// overlapping segments, with different bytes for the same address: one of
+// them must hold the copy.
 void CheckResidue(const keyscan::Residue& r, const keyscan::CoreFile& core,
                   const uint8_t* data) {
   FUZZ_CHECK(r.needle < Needles().size());
   if (r.memory_class == keyscan::MemoryClass::kRegisters) return;
   const std::vector<uint8_t>& bytes = Needles()[r.needle].bytes;
   bool starts_in_a_segment = false;
+  bool copy_in_a_segment = false;
+  bool spans_segments = false;
   for (const keyscan::CoreSegment& s : core.segments) {
     if (r.address < s.vaddr || r.address - s.vaddr >= s.filesz) continue;
     starts_in_a_segment = true;
     const uint64_t at = r.address - s.vaddr;
-    if (bytes.size() <= s.filesz - at) {
-      FUZZ_CHECK(std::memcmp(data + s.offset + at, bytes.data(),
-                             bytes.size()) == 0);
+    if (bytes.size() > s.filesz - at) {
+      spans_segments = true;
+    } else if (std::memcmp(data + s.offset + at, bytes.data(),
+                           bytes.size()) == 0) {
+      copy_in_a_segment = true;
     }
   }
   FUZZ_CHECK(starts_in_a_segment);
+  FUZZ_CHECK(copy_in_a_segment || spans_segments);
 }
 
 // Writes a report to memory with `write` and returns it.

@@ -197,6 +197,9 @@ def core_files():
           core(prstatus(7, 0x600020) + xstate(1152, 0x07), [heap, code]))
     write("core_file", "pn_xnum", core(prstatus(9, 0x600010), [heap], phnum=0xFFFF, shdr_count=2))
     write("core_file", "aarch64", core(prstatus(11, 0) + xstate(), [heap], machine=183))
+    # Not the kernel's: segments that overlap, with different bytes for the same addresses.
+    shifted = (0x7FFD0001, 0x100, PF_R | PF_W, with_needle(0x100, 0x20, KEY, "shifted"))
+    write("core_file", "overlapping_segments", core(prstatus(12, 0x7FFD0010), [stack_low, shifted]))
     # Invalid: one per check of the reader.
     full = core(notes, segments)
     write("core_file", "bad_empty", b"")
