@@ -47,6 +47,17 @@ RegisterSnapshot FillCallAndSnapshot(const uint8_t pattern[64],
 
 void WipeSnapshot(RegisterSnapshot* snap) { explicit_bzero(snap, sizeof *snap); }
 
+VectorLevel CurrentVectorLevel() {
+  return static_cast<VectorLevel>(secret_test_vector_level);
+}
+
+VectorLevel SetVectorLevelForTesting(VectorLevel level) {
+  const VectorLevel previous = CurrentVectorLevel();
+  secret_test_vector_level = std::min(static_cast<uint32_t>(level),
+                                      static_cast<uint32_t>(DetectedVectorLevel()));
+  return previous;
+}
+
 }  // namespace secret_test
 
 #endif  // defined(__x86_64__) || defined(__aarch64__)
@@ -134,17 +145,6 @@ VectorLevel DetectedVectorLevel() {
     return Leaf7Ebx(1u << 30) ? VectorLevel::kAvx512Bw : VectorLevel::kAvx512;
   }
   return CpuHasAvx() ? VectorLevel::kAvx : VectorLevel::kSse;
-}
-
-VectorLevel CurrentVectorLevel() {
-  return static_cast<VectorLevel>(secret_test_vector_level);
-}
-
-VectorLevel SetVectorLevelForTesting(VectorLevel level) {
-  const VectorLevel previous = CurrentVectorLevel();
-  secret_test_vector_level = std::min(static_cast<uint32_t>(level),
-                                      static_cast<uint32_t>(DetectedVectorLevel()));
-  return previous;
 }
 
 std::vector<std::string> RegistersContaining(const RegisterSnapshot& snap,
@@ -286,17 +286,6 @@ size_t SveVectorBytes() {
 
 VectorLevel DetectedVectorLevel() {
   return CpuHasSve() ? VectorLevel::kSve : VectorLevel::kAdvSimd;
-}
-
-VectorLevel CurrentVectorLevel() {
-  return static_cast<VectorLevel>(secret_test_vector_level);
-}
-
-VectorLevel SetVectorLevelForTesting(VectorLevel level) {
-  const VectorLevel previous = CurrentVectorLevel();
-  secret_test_vector_level = std::min(static_cast<uint32_t>(level),
-                                      static_cast<uint32_t>(DetectedVectorLevel()));
-  return previous;
 }
 
 CalleeSavedRegisters CallWithCalleeSaved(const CalleeSavedRegisters& in,
