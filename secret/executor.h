@@ -27,7 +27,7 @@ constexpr size_t kSignalsBlockedRoom = 16 * 1024;
 // CommitRoomForSignalsBlocked makes the secret stack usable for
 // `kSignalsBlockedRoom` bytes below the caller's stack pointer, when the
 // calling thread is inside secret_do on its secret stack; otherwise it does
-// nothing. For calls that block every signal, SIGSEGV included, before going
+// nothing, so callers need not check first. For calls that block every signal, SIGSEGV included, before going
 // deeper: a fence fault there cannot be handled, and the kernel kills the
 // process instead. The memory counts as dirtied by the current call, so its
 // erasure covers it. Not signal-safe.

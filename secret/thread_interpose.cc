@@ -114,7 +114,7 @@ extern "C" int posix_spawn(pid_t* pid, const char* path,
                            const posix_spawn_file_actions_t* actions,
                            const posix_spawnattr_t* attr, char* const argv[],
                            char* const envp[]) {
-  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  secret::internal::CommitRoomForSignalsBlocked();
   return secret::internal::RealPosixSpawn()(pid, path, actions, attr, argv,
                                             envp);
 }
@@ -123,18 +123,18 @@ extern "C" int posix_spawnp(pid_t* pid, const char* file,
                             const posix_spawn_file_actions_t* actions,
                             const posix_spawnattr_t* attr, char* const argv[],
                             char* const envp[]) {
-  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  secret::internal::CommitRoomForSignalsBlocked();
   return secret::internal::RealPosixSpawnp()(pid, file, actions, attr, argv,
                                              envp);
 }
 
 extern "C" int system(const char* command) {
-  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  secret::internal::CommitRoomForSignalsBlocked();
   return secret::internal::RealSystem()(command);
 }
 
 extern "C" FILE* popen(const char* command, const char* mode) {
-  if (secret_enabled()) secret::internal::CommitRoomForSignalsBlocked();
+  secret::internal::CommitRoomForSignalsBlocked();
   return secret::internal::RealPopen()(command, mode);
 }
 
