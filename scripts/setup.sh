@@ -66,6 +66,16 @@ SOURCE_TARBALLS=(
 
 log() { printf 'setup: %s\n' "$*"; }
 
+# quiet COMMAND...: runs it with its output in a file, shown only if it fails (then exits).
+quietlog="$(mktemp)"
+trap 'rm -f "$quietlog"' EXIT
+quiet() {
+  if ! "$@" </dev/null >"$quietlog" 2>&1; then
+    cat "$quietlog" >&2; log "error: $* failed"; exit 1
+  fi
+}
+run_apt() { quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+
 SUDO=""
 if [[ "$(id -u)" -ne 0 ]]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
@@ -83,13 +93,6 @@ if [[ ${#missing[@]} -eq 0 ]]; then
   log "all ${#PACKAGES[@]} packages already installed"
 else
   log "missing: ${missing[*]}"
-  aptlog="$(mktemp)"
-  trap 'rm -f "$aptlog"' EXIT
-  run_apt() {  # quiet on success, full output on failure
-    if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@" </dev/null >"$aptlog" 2>&1; then
-      cat "$aptlog" >&2; log "error: apt-get $1 failed"; exit 1
-    fi
-  }
   log "apt-get update"
   run_apt update
   log "apt-get install ${missing[*]}"
@@ -121,9 +124,7 @@ for entry in "${SOURCE_TARBALLS[@]}"; do
     log "fetching $file (apt-get source $package)"
     "$(dirname "${BASH_SOURCE[0]}")/enable_deb_src.sh"
     $SUDO mkdir -p "$DISTFILES"
-    if ! (cd "$DISTFILES" && $SUDO apt-get source --download-only "$package" </dev/null >"$DISTFILES/.apt.log" 2>&1); then
-      cat "$DISTFILES/.apt.log" >&2; log "error: apt-get source $package failed"; exit 1
-    fi
+    (cd "$DISTFILES" && quiet $SUDO apt-get source --download-only "$package")
   fi
   if ! echo "$sha256  $DISTFILES/$file" | sha256sum --check --status; then
     log "error: $DISTFILES/$file does not have sha256 $sha256"; exit 1
@@ -139,24 +140,18 @@ ARM64_SYSROOT=/var/cache/secretmode/arm64-sysroot
 ARM64_PACKAGES=(libssl-dev:arm64 libssl3:arm64)
 if [[ ! -e "$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu/libssl.so.3" ]]; then
   log "unpacking ${ARM64_PACKAGES[*]} into $ARM64_SYSROOT"
-  arm64log="$(mktemp)"
-  quiet() {  # quiet on success, full output on failure
-    if ! "$@" </dev/null >"$arm64log" 2>&1; then
-      cat "$arm64log" >&2; log "error: $* failed"; exit 1
-    fi
-  }
   added_arm64=""
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     quiet $SUDO dpkg --add-architecture arm64
     added_arm64=1
   fi
-  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+  run_apt update
   debs="$(mktemp -d)"
   chmod 755 "$debs"
   (cd "$debs" && quiet $SUDO apt-get download "${ARM64_PACKAGES[@]}")
   $SUDO mkdir -p "$ARM64_SYSROOT"
   for deb in "$debs"/*.deb; do quiet $SUDO dpkg -x "$deb" "$ARM64_SYSROOT"; done
-  rm -rf "$debs" "$arm64log"
+  rm -rf "$debs"
   if [[ -n "$added_arm64" ]]; then quiet $SUDO dpkg --remove-architecture arm64; fi
 fi
 
