@@ -62,6 +62,7 @@
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "shim/openssl/memory_hooks.h"
+#include "tests/secret_signals.h"
 #include "tests/support/memory_scan.h"
 #include "tests/support/tls_keylog.h"
 #include "tests/support/tls_pair.h"
@@ -482,12 +483,7 @@ void TouchStackHandler(int) {
 // any connection's secrets, keys or IVs is anywhere in the process.
 TEST(OpenSslShimStressTest, ConcurrentConnectionsUnderSignalsLeaveNothing) {
   ASSERT_EQ(secret_openssl_arena_active(), 1);
-  struct sigaction act;
-  memset(&act, 0, sizeof act);
-  act.sa_handler = TouchStackHandler;
-  sigemptyset(&act.sa_mask);
-  act.sa_flags = SA_RESTART;
-  ASSERT_EQ(sigaction(SIGUSR1, &act, nullptr), 0);
+  ASSERT_EQ(InstallHandler(SIGUSR1, TouchStackHandler, SA_RESTART), 0);
 
   constexpr int kThreads = 3;
   constexpr int kConnectionsPerThread = 2;
