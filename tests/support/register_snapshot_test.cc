@@ -11,14 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/memory_scan.h"
 
-#if defined(__x86_64__)
-
-extern "C" {
-void snapshot_test_set_r8_xmm3(void* values);
-void snapshot_test_set_ymm3(void* bytes);
-void snapshot_test_set_carry(void*);
-void snapshot_test_clear_carry(void*);
-}
+#if defined(__x86_64__) || defined(__aarch64__)
 
 namespace secret_test {
 namespace {
@@ -37,6 +30,8 @@ bool AllZero(const uint8_t* p, size_t n) {
   return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
 }
 
+// Each test starts from a fresh pattern and leaves the vector level as it
+// found it (some lower it).
 class RegisterSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,8 +44,25 @@ class RegisterSnapshotTest : public ::testing::Test {
   }
 
   alignas(64) uint8_t pattern_[64];
-  VectorLevel previous_level_ = VectorLevel::kSse;
+  VectorLevel previous_level_{};
 };
+
+}  // namespace
+}  // namespace secret_test
+
+#endif  // defined(__x86_64__) || defined(__aarch64__)
+
+#if defined(__x86_64__)
+
+extern "C" {
+void snapshot_test_set_r8_xmm3(void* values);
+void snapshot_test_set_ymm3(void* bytes);
+void snapshot_test_set_carry(void*);
+void snapshot_test_clear_carry(void*);
+}
+
+namespace secret_test {
+namespace {
 
 TEST_F(RegisterSnapshotTest, ReadsBackR8AndXmm3SetByCallee) {
   struct {
@@ -213,20 +225,6 @@ void snapshot_test_break_x23_d12(void* values);
 namespace secret_test {
 namespace {
 
-uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-bool Contains(const std::vector<std::string>& names, const std::string& n) {
-  return std::find(names.begin(), names.end(), n) != names.end();
-}
-
-bool AllZero(const uint8_t* p, size_t n) {
-  return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
-}
-
 bool IsCalleeSavedVector(int i) { return i >= 8 && i <= 15; }
 
 // Distinct values for x19-x29 and d8-d15 that no register holds by chance.
@@ -236,21 +234,6 @@ CalleeSavedRegisters Markers() {
   for (int i = 0; i < 8; ++i) in.d[i] = 0xd800000000000d08u + 0x0101 * i;
   return in;
 }
-
-class RegisterSnapshotTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    FillRandomSecret(pattern_, sizeof pattern_);
-    previous_level_ = CurrentVectorLevel();
-  }
-  void TearDown() override {
-    SetVectorLevelForTesting(previous_level_);
-    explicit_bzero(pattern_, sizeof pattern_);
-  }
-
-  alignas(64) uint8_t pattern_[64];
-  VectorLevel previous_level_ = VectorLevel::kAdvSimd;
-};
 
 TEST_F(RegisterSnapshotTest, ReadsBackX5AndV20SetByCallee) {
   struct {
