@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# boringssl_patch_series_test.sh: patches/boringssl/series and WORKSPACE's
-# @boringssl list the same patches in the same order, and the series applies
+# boringssl_patch_series_test.sh: patches/boringssl/series, WORKSPACE's
+# @boringssl and the README's example for downstream workspaces list the same
+# patches in the same order, and the series applies
 # cleanly (patch --dry-run, in order) to the pristine BoringSSL source that
 # scripts/setup.sh fetched, checked by the sha256 WORKSPACE pins.
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 RUNFILES="${TEST_SRCDIR}/secretmode"
 SERIES_DIR="$RUNFILES/patches/boringssl"
 WORKSPACE_FILE="$RUNFILES/WORKSPACE"
+README_FILE="$RUNFILES/README.md"
 source "${TEST_SRCDIR}/secretmode/tests/support/shell_test.sh"
 
 series="$(grep -vE '^[[:space:]]*(#|$)' "$SERIES_DIR/series")"
@@ -15,6 +17,9 @@ series="$(grep -vE '^[[:space:]]*(#|$)' "$SERIES_DIR/series")"
 in_workspace="$(sed -n 's|^ *"//patches/boringssl:\(.*\.patch\)",$|\1|p' "$WORKSPACE_FILE")"
 [[ "$series" == "$in_workspace" ]] ||
   fail "series and WORKSPACE differ:"$'\n'"series:"$'\n'"$series"$'\n'"WORKSPACE:"$'\n'"$in_workspace"
+in_readme="$(sed -n 's|^ *"@secretmode//patches/boringssl:\(.*\.patch\)",$|\1|p' "$README_FILE")"
+[[ "$series" == "$in_readme" ]] ||
+  fail "series and the README's example differ:"$'\n'"series:"$'\n'"$series"$'\n'"README:"$'\n'"$in_readme"
 for p in "$SERIES_DIR"/*.patch; do
   grep -qxF "$(basename "$p")" <<<"$series" || fail "$(basename "$p") is not in the series"
 done
