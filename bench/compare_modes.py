@@ -10,11 +10,15 @@ repetitions is what each mode costs on the quiet host, and the median shows
 the spread. Ratios are only taken within one run.
 
 Usage: compare_modes.py BINARY [REPETITIONS] [MIN_TIME] [--plain BINARY]
+                        [--rounds N]
   --plain BINARY: also run BINARY (the same benchmarks built without the
   shim: plain OpenSSL, or stock BoringSSL) and compare its times with both
   modes of the shim binary: `shim:0` (what a loaded but disabled shim costs,
   and for BoringSSL what the patched heap costs) and `shim:1` (what the shim
   costs against the library without secretmode).
+  --rounds N: run the two binaries in turn N times, REPETITIONS/N
+  repetitions each time (default 4), so that a change of the host's speed
+  between the two programs' runs does not land on one of them only.
 """
 import json
 import statistics
@@ -39,6 +43,12 @@ def run(binary, repetitions, min_time):
     return times
 
 
+def merge(into, times):
+    for name, modes in times.items():
+        for mode, values in modes.items():
+            into.setdefault(name, {}).setdefault(mode, []).extend(values)
+
+
 def fmt(ns):
     return f"{ns / 1e3:.1f} µs" if ns >= 1e4 else f"{ns:.0f} ns"
 
@@ -50,11 +60,22 @@ def main():
         i = args.index("--plain")
         plain_binary = args[i + 1]
         del args[i:i + 2]
+    rounds = 4
+    if "--rounds" in args:
+        i = args.index("--rounds")
+        rounds = int(args[i + 1])
+        del args[i:i + 2]
     binary = args[0]
     repetitions = int(args[1]) if len(args) > 1 else 20
     min_time = args[2] if len(args) > 2 else "0.05"
-    times = run(binary, repetitions, min_time)
-    plain = run(plain_binary, repetitions, min_time) if plain_binary else {}
+    if not plain_binary:
+        rounds = 1
+    per_round = max(1, repetitions // rounds)
+    times, plain = {}, {}
+    for _ in range(rounds):
+        merge(times, run(binary, per_round, min_time))
+        if plain_binary:
+            merge(plain, run(plain_binary, per_round, min_time))
     print("| benchmark | plain min | shim min | ratio (min) | plain median | shim median | ratio (median) |"
           + (" no shim min | levels none / no shim | shim / no shim |" if plain else ""))
     print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if plain else ""))

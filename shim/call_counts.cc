@@ -13,9 +13,6 @@
 namespace secret_shim {
 namespace {
 
-constexpr int kUnread = -1;
-std::atomic<int> g_counting{kUnread};
-
 // ReportLevel returns 0 (no report), 1 (totals) or 2 (totals and every
 // entry point called) from SECRETMODE_SHIM_REPORT, read once.
 int ReportLevel() {
@@ -32,7 +29,7 @@ int ReportLevel() {
 // settings are read here, in the process that loaded the shim, and inherited.
 __attribute__((constructor)) void ReadReportSettingAtStartup() {
   ReportLevel();
-  CountingOn();
+  ReadCounting();
 }
 
 const char* LevelName(unsigned level) {
@@ -73,16 +70,10 @@ __attribute__((destructor)) void ReportAtExit() {
 
 }  // namespace
 
-bool CountingOn() {
-  int on = g_counting.load(std::memory_order_relaxed);
-  if (__builtin_expect(on != kUnread, 1)) return on != 0;
-  on = ReportLevel() != 0 ? 1 : 0;
-  int expected = kUnread;
-  if (!g_counting.compare_exchange_strong(expected, on,
-                                          std::memory_order_relaxed)) {
-    on = expected;
-  }
-  return on != 0;
+std::atomic<int> g_counting{kUnread};
+
+bool ReadCounting() {
+  return SettleSetting(g_counting, ReportLevel() != 0 ? 1 : 0) != 0;
 }
 
 void CountCall(unsigned entry, bool outermost) {

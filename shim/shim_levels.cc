@@ -16,8 +16,6 @@
 namespace secret_shim {
 namespace {
 
-constexpr int kUnread = -1;
-std::atomic<int> g_levels{kUnread};
 std::atomic<bool> g_reported_unprotected{false};
 
 // ParseLevels returns the level bits `text` names ("none", or level names
@@ -43,10 +41,21 @@ int ParseLevels(const char* text) {
   }
 }
 
-int Levels() {
-  int levels = g_levels.load(std::memory_order_relaxed);
-  if (__builtin_expect(levels != kUnread, 1)) return levels;
-  levels = kLibssl | kLibcrypto;
+// Servers such as nginx scrub the environment of the workers they fork: the
+// levels and secretmode's own settings (stack and arena sizes, locking) are
+// read here, in the process that loaded the shim, and inherited.
+__attribute__((constructor)) void ReadSettingsAtStartup() {
+  Levels();
+  secret_config config;
+  secret_get_config(&config);
+}
+
+}  // namespace
+
+std::atomic<int> g_levels{kUnread};
+
+int ReadLevels() {
+  int levels = kLibssl | kLibcrypto;
   const char* text = getenv("SECRETMODE_SHIM_LEVELS");
   if (text != nullptr) {
     const int parsed = ParseLevels(text);
@@ -59,28 +68,7 @@ int Levels() {
       levels = parsed;
     }
   }
-  // A concurrent secret_shim_set_levels wins over the environment.
-  int expected = kUnread;
-  if (!g_levels.compare_exchange_strong(expected, levels,
-                                        std::memory_order_relaxed)) {
-    levels = expected;
-  }
-  return levels;
-}
-
-// Servers such as nginx scrub the environment of the workers they fork: the
-// levels and secretmode's own settings (stack and arena sizes, locking) are
-// read here, in the process that loaded the shim, and inherited.
-__attribute__((constructor)) void ReadSettingsAtStartup() {
-  Levels();
-  secret_config config;
-  secret_get_config(&config);
-}
-
-}  // namespace
-
-bool ShouldWrap(unsigned level) {
-  return (Levels() & static_cast<int>(level)) != 0;
+  return SettleSetting(g_levels, levels);
 }
 
 void ReportUnprotectedCall(int err) {

@@ -70,30 +70,62 @@ bool ShimHeapCovered();
 
 // ---- Shared ----
 
+// kUnread is the value of `g_levels` and `g_counting` before the first read
+// of their settings.
+constexpr int kUnread = -1;
+
+// g_levels holds the level bits whose wrappers run in secret mode
+// (shim_levels.cc); g_counting holds 1 when wrappers count their calls
+// (call_counts.cc). Both are read by every wrapped call, so their fast paths
+// below are inline: one relaxed load each.
+extern std::atomic<int> g_levels;
+extern std::atomic<int> g_counting;
+
+// SettleSetting stores `value` in `setting` unless another thread stored a
+// value first (a concurrent secret_shim_set_* wins over the environment),
+// and returns what `setting` then holds. Thread-safe.
+inline int SettleSetting(std::atomic<int>& setting, int value) {
+  int expected = kUnread;
+  if (setting.compare_exchange_strong(expected, value,
+                                      std::memory_order_relaxed)) {
+    return value;
+  }
+  return expected;
+}
+
+// ReadLevels and ReadCounting set `g_levels` and `g_counting` from the
+// environment unless something set them first, and return them. Thread-safe.
+int ReadLevels();
+bool ReadCounting();
+
+// Levels returns the level bits whose wrappers run in secret mode. Reads the
+// environment at its first call; thread-safe and, once read (the shim's
+// constructor reads it), async-signal-safe.
+inline int Levels() {
+  const int levels = g_levels.load(std::memory_order_relaxed);
+  if (__builtin_expect(levels != kUnread, 1)) return levels;
+  return ReadLevels();
+}
+
 // ShouldWrap returns whether wrappers of `level` run their function inside
-// secret_do. Reads the environment at its first call; thread-safe.
-bool ShouldWrap(unsigned level);
+// secret_do. Thread-safe.
+inline bool ShouldWrap(unsigned level) {
+  return (Levels() & static_cast<int>(level)) != 0;
+}
 
 // CountingOn returns whether wrappers count their calls. Reads the
 // environment at its first call; thread-safe.
-bool CountingOn();
+inline bool CountingOn() {
+  const int on = g_counting.load(std::memory_order_relaxed);
+  if (__builtin_expect(on != kUnread, 1)) return on != 0;
+  return ReadCounting();
+}
 
 // CountCall counts one call of entry `entry` (its index in the shim's table)
 // that reached its wrapper, and whether it was the outermost one (the call
 // that switched to secret mode). Thread-safe and async-signal-safe (relaxed
 // atomic increments).
 void CountCall(unsigned entry, bool outermost);
-
-// OutermostWrappedCall is what every wrapper asks first: it counts the call
-// of entry `entry` (of `level`) when counting is on, and returns whether the
-// call is to switch to secret mode -- its level is on and secret mode is not
-// active yet; otherwise the wrapper calls the function directly (a nested
-// call, or a level turned off). Thread-safe and async-signal-safe.
-inline bool OutermostWrappedCall(unsigned level, unsigned entry) {
-  const bool outermost = ShouldWrap(level) && !secret_enabled();
-  if (__builtin_expect(CountingOn(), 0)) CountCall(entry, outermost);
-  return outermost;
-}
 
 // ReportUnprotectedCall says once on stderr that a wrapped call ran outside
 // secret mode because secret_do failed with `err` (ENOMEM: no secret stacks;

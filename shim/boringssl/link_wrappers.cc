@@ -39,6 +39,7 @@
 #include "secret/secret_c.h"
 #include "shim/boringssl/entry_index.h"
 #include "shim/entry_select.h"
+#include "shim/outermost_call.h"
 #include "shim/shim_runtime.h"
 
 // CRYPTO_tls1_prf is exported by libcrypto but declared in one of its

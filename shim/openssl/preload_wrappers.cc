@@ -36,6 +36,7 @@
 #include "shim/openssl/entry_index.h"
 #include "shim/openssl/heap_check.h"
 #include "shim/openssl/openssl_symbols.h"
+#include "shim/outermost_call.h"
 #include "shim/shim_runtime.h"
 
 namespace secret_shim {
