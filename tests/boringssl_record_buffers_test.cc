@@ -1,9 +1,10 @@
-// boringssl_record_buffers_test.cc: what patches/boringssl/0003 promises
-// about the TLS record buffers. A busy connection keeps its two record
-// buffers between records instead of allocating, freeing and (in the secret
-// arena) zeroing them for every record; the read buffer then still holds the
-// last record's plaintext, and a read that finds nothing to read releases
-// both buffers, so that the arena zeroes that plaintext.
+// boringssl_record_buffers_test.cc: what patches/boringssl/0003 and 0004
+// promise about the TLS record buffers. A busy connection keeps its two
+// record buffers between records instead of allocating, freeing and (in the
+// secret arena) zeroing them for every record; the read buffer then still
+// holds the last record's plaintext, and a read that finds nothing to read
+// releases both buffers, so that the arena zeroes that plaintext. Record
+// bodies start on a cache line.
 
 #include <openssl/ssl.h>
 #include <string.h>
@@ -20,6 +21,8 @@ namespace secret_test {
 namespace {
 
 constexpr size_t kRecordBytes = 16384;
+// Where the marker sits in its record's plaintext.
+constexpr size_t kMarkerOffset = 1000;
 
 uint64_t ArenaAllocations() {
   secret_arena_stats stats;
@@ -66,7 +69,7 @@ TEST_F(BoringSslRecordBuffersTest, ReadThatFindsNothingReleasesThePlaintext) {
   static uint8_t received[4096];
   FillRandomSecret(message, sizeof(message));
   FillRandomSecret(marker, sizeof(marker));
-  PlantSecret(message + 1000, marker, sizeof(marker));
+  PlantSecret(message + kMarkerOffset, marker, sizeof(marker));
   ScanStats stats;
   ScanOptions options;
   options.stats = &stats;
@@ -82,9 +85,12 @@ TEST_F(BoringSslRecordBuffersTest, ReadThatFindsNothingReleasesThePlaintext) {
             static_cast<int>(sizeof(received)));
   const std::vector<Hit> busy = FindInSelf(marker, sizeof(marker), options);
   ASSERT_TRUE(stats.error.empty()) << stats.error;
-  EXPECT_EQ(busy.size(), 1u)
+  ASSERT_EQ(busy.size(), 1u)
       << "expected the record's plaintext in the kept read buffer only:\n"
       << Describe(busy);
+  // patches/boringssl/0004: the record's body starts on a cache line.
+  EXPECT_EQ((busy[0].address - kMarkerOffset) % 64, 0u)
+      << "the record body is not 64-byte aligned";
 
   const int again = SSL_read(pair_.server(), received, sizeof(received));
   ASSERT_EQ(again, -1);
@@ -95,7 +101,7 @@ TEST_F(BoringSslRecordBuffersTest, ReadThatFindsNothingReleasesThePlaintext) {
   EXPECT_TRUE(idle.empty())
       << "plaintext left after the read that found nothing:\n"
       << Describe(idle);
-  EXPECT_EQ(memcmp(received + 1000, marker, sizeof(marker)), 0);
+  EXPECT_EQ(memcmp(received + kMarkerOffset, marker, sizeof(marker)), 0);
 
   // The released buffers come back for the next records, both ways.
   std::string error;
