@@ -13,12 +13,14 @@ namespace secret_shim {
 
 // OutermostWrappedCall counts the call of entry `entry` (of `level`) when
 // counting is on, and returns whether the call is to switch to secret mode:
-// its level is on and secret mode is not active yet. Otherwise the wrapper
-// calls the function directly (a nested call, or a level turned off).
-// Thread-safe and async-signal-safe.
-inline bool OutermostWrappedCall(unsigned level, unsigned entry) {
-  const bool outermost =
-      ShouldWrap(level) && !secret::internal::SecretModeOn();
+// it is not `public_call` (shim/public_calls.h), its level is on and secret
+// mode is not active yet. Otherwise the wrapper calls the function directly
+// (a public or nested call, or a level turned off). Thread-safe and
+// async-signal-safe.
+inline bool OutermostWrappedCall(unsigned level, unsigned entry,
+                                 bool public_call) {
+  const bool outermost = !public_call && ShouldWrap(level) &&
+                         !secret::internal::SecretModeOn();
   if (__builtin_expect(CountingOn(), 0)) CountCall(entry, outermost);
   return outermost;
 }

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "secret/secret.h"
 #include "shim/secret_shim.h"
+#include "tests/support/aead_controls.h"
 #include "tests/support/shim_call_counts.h"
 #include "tests/support/tls_pair.h"
 
@@ -119,6 +120,11 @@ TEST_F(BoringSslShimCallsTest, LibcryptoLevelSwitchesAtEachLibcryptoCall) {
   EXPECT_EQ(Outermost(counts, "SSL_"), 0u);
   EXPECT_GT(counts.at("X25519").outermost, 0u);
   EXPECT_GT(counts.at("HKDF_expand").outermost, 0u);
+}
+
+// shim/public_calls.h: tag and IV-length controls run directly.
+TEST_F(BoringSslShimCallsTest, OnlyControlsThatCarrySecretsSwitch) {
+  ExpectOnlySecretControlsSwitch();
 }
 
 TEST_F(BoringSslShimCallsTest, NoneRunsEverythingDirectly) {

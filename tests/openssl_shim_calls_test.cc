@@ -25,6 +25,7 @@
 #include "secret/secret.h"
 #include "shim/openssl/memory_hooks.h"
 #include "shim/secret_shim.h"
+#include "tests/support/aead_controls.h"
 #include "tests/support/shim_call_counts.h"
 #include "tests/support/tls_pair.h"
 
@@ -169,6 +170,11 @@ TEST_F(ShimCallsTest, NoneRunsEverythingDirectly) {
   EXPECT_EQ(run.keylog_calls_in_secret_mode, 0);
   EXPECT_EQ(Outermost(run.counts, "SSL_") + Outermost(run.counts, "EVP_"), 0u);
   EXPECT_GT(Calls(run.counts, "SSL_do_handshake"), 0u);
+}
+
+// shim/public_calls.h: tag and IV-length controls run directly.
+TEST_F(ShimCallsTest, OnlyControlsThatCarrySecretsSwitch) {
+  ExpectOnlySecretControlsSwitch();
 }
 
 TEST_F(ShimCallsTest, BadLevelsAreRefusedAndChangeNothing) {

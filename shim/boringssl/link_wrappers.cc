@@ -40,6 +40,7 @@
 #include "shim/boringssl/entry_index.h"
 #include "shim/entry_select.h"
 #include "shim/outermost_call.h"
+#include "shim/public_calls.h"
 #include "shim/shim_runtime.h"
 
 // CRYPTO_tls1_prf is exported by libcrypto but declared in one of its
@@ -63,7 +64,8 @@ using secret_shim::kLibssl;
       extern "C" ret __real_##name params;                               \
       extern "C" ret __wrap_##name params {                              \
         if (!secret_shim::OutermostWrappedCall(                          \
-                level, secret_shim::kEntry_##name)) {                    \
+                level, secret_shim::kEntry_##name,                       \
+                secret_shim::IsPublicCall<secret_shim::kEntry_##name> args)) { \
           return __real_##name args;                                     \
         }                                                                \
         return secret_shim::CallInSecretMode(                            \

@@ -37,6 +37,7 @@
 #include "shim/openssl/heap_check.h"
 #include "shim/openssl/openssl_symbols.h"
 #include "shim/outermost_call.h"
+#include "shim/public_calls.h"
 #include "shim/shim_runtime.h"
 
 namespace secret_shim {
@@ -50,17 +51,23 @@ namespace {
   abort();
 }
 
+// ResolveNext looks up the definition of `name` the wrapper forwards to and
+// stores it in `slot`.
+__attribute__((noinline)) void* ResolveNext(std::atomic<void*>& slot,
+                                            const char* name) {
+  void* fn = FindNextDefinition(name);
+  if (fn == nullptr) DieMissing(name);
+  CheckHeapOnce();
+  slot.store(fn, std::memory_order_release);
+  return fn;
+}
+
 // Next returns the definition of `name` the wrapper forwards to, looked up
-// once.
+// once. Inline: every wrapped call, nested ones too, asks it.
 template <typename Fn>
-Fn Next(std::atomic<void*>& slot, const char* name) {
+inline Fn Next(std::atomic<void*>& slot, const char* name) {
   void* fn = slot.load(std::memory_order_acquire);
-  if (__builtin_expect(fn == nullptr, 0)) {
-    fn = FindNextDefinition(name);
-    if (fn == nullptr) DieMissing(name);
-    CheckHeapOnce();
-    slot.store(fn, std::memory_order_release);
-  }
+  if (__builtin_expect(fn == nullptr, 0)) fn = ResolveNext(slot, name);
   return reinterpret_cast<Fn>(fn);
 }
 
@@ -83,7 +90,8 @@ using secret_shim::kLibssl;
       libs, extern "C" ret name params {                                 \
         SECRETMODE_WRAPPER_PROLOGUE(ret, name, params)                   \
         if (!secret_shim::OutermostWrappedCall(                          \
-                level, secret_shim::kEntry_##name)) {                    \
+                level, secret_shim::kEntry_##name,                       \
+                secret_shim::IsPublicCall<secret_shim::kEntry_##name> args)) { \
           return fn args;                                                \
         }                                                                \
         return secret_shim::CallInSecretMode([&] { return fn args; });   \
