@@ -69,7 +69,7 @@ using secret_shim::kLibssl;
           return __real_##name args;                                     \
         }                                                                \
         return secret_shim::CallInSecretMode(                            \
-            [&] { return __real_##name args; });                         \
+            [=] { return __real_##name args; });                         \
       })
 
 #define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \

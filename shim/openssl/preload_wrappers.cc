@@ -94,7 +94,7 @@ using secret_shim::kLibssl;
                 secret_shim::IsPublicCall<secret_shim::kEntry_##name> args)) { \
           return fn args;                                                \
         }                                                                \
-        return secret_shim::CallInSecretMode([&] { return fn args; });   \
+        return secret_shim::CallInSecretMode([=] { return fn args; });   \
       })
 
 #define SECRETMODE_ENTRY_VOID(libs, level, category, name, params, args, \
