@@ -2,12 +2,8 @@
 // set-up failure and configuration of secret::Do and secret_do.
 
 #include <setjmp.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -17,6 +13,7 @@
 #include "secret/secret.h"
 #include "tests/secret_holders.h"
 #include "tests/secret_residue.h"
+#include "tests/support/address_space_limit.h"
 
 namespace secret_test {
 namespace {
@@ -144,25 +141,6 @@ TEST(ExecutorApiTest, LongjmpOutOfDoIsErasedAtNextDo) {
   EXPECT_TRUE(FindResidueInSelf().empty()) << FindResidueInSelf().Describe();
 }
 
-// AddressSpaceLimitIsEnforced tells whether RLIMIT_AS stops an mmap here:
-// qemu-user keeps the limit to itself (it would constrain the emulator).
-// Tried in a child, which may ruin its own address space.
-bool AddressSpaceLimitIsEnforced() {
-  const pid_t child = fork();
-  if (child == 0) {
-    struct rlimit limit;
-    getrlimit(RLIMIT_AS, &limit);
-    limit.rlim_cur = 64 * 1024 * 1024;
-    setrlimit(RLIMIT_AS, &limit);
-    void* big = mmap(nullptr, 128 * 1024 * 1024, PROT_READ,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    _exit(big == MAP_FAILED ? 0 : 1);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 // When the stacks cannot be mapped, Do reports it and never runs f
 // unprotected. Run in a child limited to little address space.
 TEST(ExecutorApiDeathTest, SetUpFailureIsReportedAndFunctionNotRun) {
@@ -174,13 +152,7 @@ TEST(ExecutorApiDeathTest, SetUpFailureIsReportedAndFunctionNotRun) {
         std::thread worker([] {
           // Leave 256 KiB of address space: enough for small allocations,
           // too little for a 1 MiB secret stack.
-          std::ifstream statm("/proc/self/statm");
-          unsigned long pages = 0;
-          statm >> pages;
-          struct rlimit limit;
-          getrlimit(RLIMIT_AS, &limit);
-          limit.rlim_cur = pages * sysconf(_SC_PAGESIZE) + 256 * 1024;
-          setrlimit(RLIMIT_AS, &limit);
+          if (!LimitAddressSpace(256 * 1024)) _exit(6);
           bool ran = false;
           try {
             secret::Do([&] { ran = true; });
