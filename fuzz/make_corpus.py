@@ -59,6 +59,9 @@ def key_logs():
     write("key_log", "tls13_sha256", "".join(key_log_line(l, "a", 32) for l in TLS13_LABELS))
     write("key_log", "tls13_sha384", "".join(key_log_line(l, "b", 48) for l in TLS13_LABELS))
     write("key_log", "tls12", key_log_line("CLIENT_RANDOM", "c", 48))
+    # secretmode's extension: the server random completes a TLS 1.2 connection's line.
+    write("key_log", "tls12_server_random",
+          key_log_line("SECRETMODE_SERVER_RANDOM", "g", 32) + key_log_line("CLIENT_RANDOM", "g", 48))
     # Comments, blank lines, CRLF, tabs and runs of spaces, a line repeated (as both peers log).
     line = key_log_line("SERVER_TRAFFIC_SECRET_0", "d", 32)
     mixed = ("# SSL/TLS secrets log file\n\n" + line.replace(" ", "\t  ", 1) +

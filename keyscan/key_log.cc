@@ -25,6 +25,7 @@ constexpr LabelInfo kLabels[] = {
     {"EARLY_EXPORTER_SECRET", LabelKind::kTls13Exporter},
     {"EXPORTER_SECRET", LabelKind::kTls13Exporter},
     {"CLIENT_RANDOM", LabelKind::kTls12Master},
+    {"SECRETMODE_SERVER_RANDOM", LabelKind::kTls12ServerRandom},
 };
 
 constexpr size_t kClientRandomSize = 32;
@@ -87,7 +88,12 @@ bool ParseLine(const std::vector<std::string_view>& fields,
   if (info->kind == LabelKind::kTls12Master && n != kMasterSecretSize) {
     *why = "CLIENT_RANDOM secret has " + std::to_string(n) +
            " bytes, expected the 48-byte master secret";
-  } else if (info->kind != LabelKind::kTls12Master && n != 32 && n != 48) {
+  } else if (info->kind == LabelKind::kTls12ServerRandom && n != 32) {
+    *why = "SECRETMODE_SERVER_RANDOM has " + std::to_string(n) +
+           " bytes, expected the 32-byte server random";
+  } else if (info->kind != LabelKind::kTls12Master &&
+             info->kind != LabelKind::kTls12ServerRandom && n != 32 &&
+             n != 48) {
     *why = std::string(info->name) + " secret has " + std::to_string(n) +
            " bytes, expected 32 (SHA-256) or 48 (SHA-384)";
   } else {

@@ -15,6 +15,10 @@ enum class LabelKind {
   kTls13Traffic,   // a TLS 1.3 traffic secret: record key and IV derive from it
   kTls13Exporter,  // a TLS 1.3 exporter secret: searched for as it is
   kTls12Master,    // CLIENT_RANDOM: the TLS 1.2 master secret
+  // SECRETMODE_SERVER_RANDOM: the server random of a TLS 1.2 connection (a
+  // line of secretmode's own, not of the NSS format; public, never searched
+  // for), which with the master secret gives the record keys.
+  kTls12ServerRandom,
 };
 
 // One line of a key log.
@@ -23,7 +27,7 @@ struct KeyLogLine {
   std::string label;    // e.g. "SERVER_TRAFFIC_SECRET_0"
   LabelKind kind = LabelKind::kTls13Traffic;
   std::vector<uint8_t> client_random;  // 32 bytes: names the connection
-  std::vector<uint8_t> secret;         // 32 or 48 bytes
+  std::vector<uint8_t> secret;         // 32 or 48 bytes (server random: 32)
 };
 
 // ParseKeyLog reads every line of `text` into *out and returns true. Blank
@@ -33,8 +37,10 @@ struct KeyLogLine {
 // SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
 // SERVER_TRAFFIC_SECRET_0 (traffic secrets), EARLY_EXPORTER_SECRET,
 // EXPORTER_SECRET (exporter secrets) — TLS 1.3, 32-byte (SHA-256) or
-// 48-byte (SHA-384) secrets — and CLIENT_RANDOM (TLS 1.2, the 48-byte master
-// secret). Any other line (wrong field count, unknown label, bad hex, a
+// 48-byte (SHA-384) secrets — CLIENT_RANDOM (TLS 1.2, the 48-byte master
+// secret) and SECRETMODE_SERVER_RANDOM (secretmode's extension: the 32-byte
+// server random of the TLS 1.2 connection the client random names, which
+// the NSS format leaves out and the record keys need). Any other line (wrong field count, unknown label, bad hex, a
 // client random that is not 32 bytes, a secret of the wrong length) makes it
 // return false with *error = "key log line N: <problem>" (one line; text
 // quoted from the log goes through Printable); *out is then

@@ -7,6 +7,7 @@
 
 #include "keyscan/hex.h"
 #include "keyscan/hkdf_expand_label.h"
+#include "keyscan/tls12_key_block.h"
 
 namespace keyscan {
 namespace {
@@ -26,6 +27,8 @@ NeedleCategory CategoryOf(LabelKind kind) {
       return NeedleCategory::kTls13Exporter;
     case LabelKind::kTls12Master:
       return NeedleCategory::kTls12Master;
+    case LabelKind::kTls12ServerRandom:
+      return NeedleCategory::kTls12Record;
   }
   return NeedleCategory::kTls13Traffic;
 }
@@ -57,6 +60,76 @@ bool AddDerived(const KeyLogLine& line, const char* digest, NeedleKind kind,
   return true;
 }
 
+// The TLS 1.2 AEAD suites' key-block layouts: the suite is not in the key
+// log, so every layout is cut, and the needles of the others are never
+// found. The 4-byte implicit IVs of AES-GCM are too short to search for.
+struct Tls12Layout {
+  const char* digest;  // the PRF's hash
+  size_t key_len;
+  size_t iv_len;  // 0: not searched
+};
+constexpr Tls12Layout kTls12Layouts[] = {
+    {"SHA256", 16, 0},   // AES-128-GCM
+    {"SHA256", 32, 12},  // ChaCha20-Poly1305
+    {"SHA384", 32, 0},   // AES-256-GCM
+};
+
+// AddTls12RecordKeys appends the client and server write keys (and IVs)
+// the master secret of `master` and `server_random` give, for every layout.
+bool AddTls12RecordKeys(const KeyLogLine& master,
+                        const std::vector<uint8_t>& server_random,
+                        std::vector<Needle>* out, std::string* error) {
+  for (const Tls12Layout& layout : kTls12Layouts) {
+    // AEAD suites have no MAC keys: client key, server key, client IV,
+    // server IV (RFC 5246 section 6.3).
+    const size_t size = 2 * layout.key_len + 2 * layout.iv_len;
+    std::vector<uint8_t> block(size);
+    if (!Tls12KeyBlock(layout.digest, master.secret.data(),
+                       master.secret.size(), master.client_random.data(),
+                       server_random.data(), block.data(), size, error)) {
+      *error = "key log line " + std::to_string(master.line_number) + ": " +
+               *error;
+      return false;
+    }
+    struct Cut {
+      const char* writer;
+      NeedleKind kind;
+      size_t offset, len;
+    };
+    const Cut cuts[] = {
+        {"client write", NeedleKind::kKey, 0, layout.key_len},
+        {"server write", NeedleKind::kKey, layout.key_len, layout.key_len},
+        {"client write", NeedleKind::kIv, 2 * layout.key_len, layout.iv_len},
+        {"server write", NeedleKind::kIv, 2 * layout.key_len + layout.iv_len,
+         layout.iv_len},
+    };
+    for (const Cut& cut : cuts) {
+      if (cut.len == 0) continue;
+      Needle needle = NeedleFor(master, layout.digest, cut.kind);
+      needle.label = master.label + " " + cut.writer;
+      needle.category = NeedleCategory::kTls12Record;
+      needle.bytes.assign(block.begin() + cut.offset,
+                          block.begin() + cut.offset + cut.len);
+      out->push_back(std::move(needle));
+    }
+    OPENSSL_cleanse(block.data(), block.size());
+  }
+  return true;
+}
+
+// ServerRandomFor returns the SECRETMODE_SERVER_RANDOM line of the
+// connection `master` names, or null.
+const KeyLogLine* ServerRandomFor(const std::vector<KeyLogLine>& lines,
+                                  const KeyLogLine& master) {
+  for (const KeyLogLine& line : lines) {
+    if (line.kind == LabelKind::kTls12ServerRandom &&
+        line.client_random == master.client_random) {
+      return &line;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const char* NeedleKindName(NeedleKind kind) {
@@ -79,6 +152,8 @@ const char* NeedleCategoryName(NeedleCategory category) {
       return "TLS 1.3 exporter secret";
     case NeedleCategory::kTls12Master:
       return "TLS 1.2 master secret";
+    case NeedleCategory::kTls12Record:
+      return "TLS 1.2 record key/IV";
   }
   return "?";
 }
@@ -102,7 +177,8 @@ bool NeedlesFromKeyLog(std::string_view key_log, std::vector<Needle>* out,
     const KeyLogLine& line = lines[i];
     bool repeat = false;
     for (size_t j = 0; j < i && !repeat; ++j) repeat = SameLine(lines[j], line);
-    if (repeat) continue;
+    // A server random is public: it only completes a master secret's line.
+    if (repeat || line.kind == LabelKind::kTls12ServerRandom) continue;
 
     const char* digest = line.kind == LabelKind::kTls12Master ? ""
                          : line.secret.size() == 48         ? "SHA384"
@@ -110,6 +186,13 @@ bool NeedlesFromKeyLog(std::string_view key_log, std::vector<Needle>* out,
     Needle secret = NeedleFor(line, digest, NeedleKind::kSecret);
     secret.bytes = line.secret;
     needles.push_back(std::move(secret));
+    if (line.kind == LabelKind::kTls12Master) {
+      const KeyLogLine* server_random = ServerRandomFor(lines, line);
+      if (server_random != nullptr) {
+        ok = AddTls12RecordKeys(line, server_random->secret, &needles, error);
+      }
+      continue;
+    }
     if (line.kind != LabelKind::kTls13Traffic) continue;
 
     if (line.secret.size() == 32) {

@@ -34,10 +34,12 @@ enum class NeedleCategory {
   kTls13Traffic,   // traffic secrets and their keys and IVs
   kTls13Exporter,  // (early) exporter secrets
   kTls12Master,    // CLIENT_RANDOM master secrets
+  kTls12Record,    // TLS 1.2 record keys and IVs (needs the server random)
 };
 
 // NeedleCategoryName returns "TLS 1.3 traffic secret/key/IV",
-// "TLS 1.3 exporter secret" or "TLS 1.2 master secret" (a static string).
+// "TLS 1.3 exporter secret", "TLS 1.2 master secret" or "TLS 1.2 record
+// key/IV" (a static string).
 // Thread- and async-signal-safe.
 //
 // WARNING: none; it reads no secret.
@@ -67,7 +69,13 @@ struct Needle {
 //     SECRET_0) the record key and IV (12 bytes), with the hash the secret's
 //     length implies: a 32-byte secret is SHA-256, for which both a 16-byte
 //     (AES-128-GCM, AES-128-CCM) and a 32-byte (ChaCha20-Poly1305) key are
-//     derived; a 48-byte secret is SHA-384 with a 32-byte key (AES-256-GCM).
+//     derived; a 48-byte secret is SHA-384 with a 32-byte key (AES-256-GCM);
+//   - for a TLS 1.2 master secret (CLIENT_RANDOM) whose connection also has
+//     a SECRETMODE_SERVER_RANDOM line, the client and server write keys of
+//     the key block (RFC 5246 6.3) for every AEAD layout, since the suite
+//     is not logged: SHA-256 with 16-byte keys (AES-128-GCM), SHA-256 with
+//     32-byte keys and 12-byte IVs (ChaCha20-Poly1305), SHA-384 with
+//     32-byte keys (AES-256-GCM).
 // Returns true on success (an empty or comment-only log gives no needles
 // and succeeds: callers that need a non-empty log check *out). Returns
 // false with *error set (naming the key-log line) and *out unchanged on

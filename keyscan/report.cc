@@ -10,9 +10,9 @@
 namespace keyscan {
 namespace {
 
-constexpr NeedleCategory kCategories[] = {NeedleCategory::kTls13Traffic,
-                                          NeedleCategory::kTls13Exporter,
-                                          NeedleCategory::kTls12Master};
+constexpr NeedleCategory kCategories[] = {
+    NeedleCategory::kTls13Traffic, NeedleCategory::kTls13Exporter,
+    NeedleCategory::kTls12Master, NeedleCategory::kTls12Record};
 
 std::string JsonString(const std::string& s) {
   std::string out = "\"";

@@ -13,7 +13,10 @@ keys and IVs derived from them, and reports every copy and where it sits.
                   CLIENT_/SERVER_TRAFFIC_SECRET_0, CLIENT_EARLY_TRAFFIC_SECRET,
                   EXPORTER_SECRET, EARLY_EXPORTER_SECRET (SHA-256 and SHA-384
                   suites: the secret, its 16- and 32-byte keys and 12-byte IV
-                  are searched), TLS 1.2 CLIENT_RANDOM (the master secret)
+                  are searched), TLS 1.2 CLIENT_RANDOM (the master secret;
+                  with a line `SECRETMODE_SERVER_RANDOM CLIENT_RANDOM
+                  SERVER_RANDOM` for the connection, also its AEAD record
+                  keys, and ChaCha20's IVs)
   --pid PID       scan the live process PID (/proc/PID/mem: needs root or
                   ptrace rights over it; the process keeps running)
   --core FILE     scan a core file (e.g. from `gcore PID`): memory segments

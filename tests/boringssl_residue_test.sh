@@ -5,7 +5,8 @@
 # live process (exit status 0: no residue, 1: residues).
 #
 #  - In-process peers (tests/programs/tls_peers: client and server in one
-#    process, TLS 1.3 with X25519 and P-256, TLS 1.2, and three threads of
+#    process, TLS 1.3 with X25519 and P-256, TLS 1.2 (its record keys too:
+#    the peers log the server random), and three threads of
 #    connections at once under a storm of signals; everything freed, then
 #    the process waits): built against BoringSSL as secretmode patches it,
 #    with the link-time shim: no residue.

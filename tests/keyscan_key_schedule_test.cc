@@ -16,6 +16,7 @@
 #include "keyscan/hkdf_expand_label.h"
 #include "keyscan/key_log.h"
 #include "keyscan/needles.h"
+#include "keyscan/tls12_key_block.h"
 
 namespace keyscan {
 namespace {
@@ -139,6 +140,91 @@ std::vector<uint8_t> HmacExpandLabel(const char* digest,
   EVP_MAC_free(mac);
   out.resize(len);
   return out;
+}
+
+// Hmac returns HMAC(key, data) with the hash named `digest` (EVP_MAC).
+std::vector<uint8_t> Hmac(const char* digest, const std::vector<uint8_t>& key,
+                          const std::vector<uint8_t>& data) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                       const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  EXPECT_EQ(EVP_MAC_init(ctx, key.data(), key.size(), params), 1);
+  EVP_MAC_update(ctx, data.data(), data.size());
+  uint8_t out[EVP_MAX_MD_SIZE];
+  size_t out_len = 0;
+  EXPECT_EQ(EVP_MAC_final(ctx, out, &out_len, sizeof(out)), 1);
+  EVP_MAC_CTX_free(ctx);
+  EVP_MAC_free(mac);
+  return std::vector<uint8_t>(out, out + out_len);
+}
+
+// HmacTls12KeyBlock is the TLS 1.2 PRF written from RFC 5246 section 5
+// (P_hash: A(i) = HMAC(secret, A(i-1)), output HMAC(secret, A(i) + seed))
+// and section 6.3 (the key block's label and seed) with nothing but HMAC, so
+// it shares no code with the EVP_KDF "TLS1-PRF" path under test.
+std::vector<uint8_t> HmacTls12KeyBlock(const char* digest,
+                                       const std::vector<uint8_t>& master,
+                                       const std::vector<uint8_t>& client_random,
+                                       const std::vector<uint8_t>& server_random,
+                                       size_t len) {
+  const std::string label = "key expansion";
+  std::vector<uint8_t> seed(label.begin(), label.end());
+  seed.insert(seed.end(), server_random.begin(), server_random.end());
+  seed.insert(seed.end(), client_random.begin(), client_random.end());
+  std::vector<uint8_t> out, a = seed;
+  while (out.size() < len) {
+    a = Hmac(digest, master, a);
+    std::vector<uint8_t> input = a;
+    input.insert(input.end(), seed.begin(), seed.end());
+    const std::vector<uint8_t> block = Hmac(digest, master, input);
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  out.resize(len);
+  return out;
+}
+
+std::vector<uint8_t> RandomBytes(size_t n) {
+  std::vector<uint8_t> out(n);
+  EXPECT_EQ(RAND_bytes(out.data(), static_cast<int>(n)), 1);
+  return out;
+}
+
+// Random master secrets and randoms: the key block of both PRF hashes
+// agrees with the independent HMAC computation, at every length the AEAD
+// layouts cut.
+TEST(Tls12KeyBlockTest, AgreesWithHmacForRandomSecrets) {
+  for (int round = 0; round < 8; ++round) {
+    const std::vector<uint8_t> master = RandomBytes(48);
+    const std::vector<uint8_t> client_random = RandomBytes(32);
+    const std::vector<uint8_t> server_random = RandomBytes(32);
+    for (const char* digest : {"SHA256", "SHA384"}) {
+      for (size_t len : {32, 64, 88}) {
+        std::vector<uint8_t> out(len);
+        std::string error;
+        ASSERT_TRUE(Tls12KeyBlock(digest, master.data(), master.size(),
+                                  client_random.data(), server_random.data(),
+                                  out.data(), len, &error))
+            << error;
+        EXPECT_EQ(Hex(out), Hex(HmacTls12KeyBlock(digest, master,
+                                                  client_random,
+                                                  server_random, len)))
+            << digest << " " << len;
+      }
+    }
+  }
+}
+
+TEST(Tls12KeyBlockTest, UnknownDigestIsAnError) {
+  const std::vector<uint8_t> master = RandomBytes(48), random = RandomBytes(32);
+  uint8_t out[32];
+  std::string error;
+  EXPECT_FALSE(Tls12KeyBlock("NO-SUCH-DIGEST", master.data(), master.size(),
+                             random.data(), random.data(), out, sizeof(out),
+                             &error));
+  EXPECT_NE(error.find("TLS 1.2 PRF"), std::string::npos) << error;
 }
 
 // Random secrets of both hashes: every key and IV size TLS 1.3 suites use
@@ -294,6 +380,77 @@ TEST(NeedlesFromKeyLogTest, Tls12MasterSecretIsSearchedAsItIs) {
   EXPECT_EQ(Hex(needles[0].bytes), master);
 }
 
+// With the connection's server random, a master secret also gives the
+// record keys of every AEAD layout (and ChaCha20's IVs), cut from the key
+// block as RFC 5246 section 6.3 lays it out; the server random itself is
+// public and is not searched for.
+TEST(NeedlesFromKeyLogTest, Tls12ServerRandomAddsTheRecordKeys) {
+  const std::vector<uint8_t> master = RandomBytes(48);
+  const std::vector<uint8_t> server_random = RandomBytes(32);
+  const std::vector<uint8_t> client_random = Bytes(kClientRandom);
+  const std::string log = "SECRETMODE_SERVER_RANDOM " + std::string(kClientRandom) +
+                          " " + Hex(server_random) + "\nCLIENT_RANDOM " +
+                          kClientRandom + " " + Hex(master) + "\n";
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog(log, &needles, &error)) << error;
+  ASSERT_EQ(needles.size(), 9u);
+  EXPECT_EQ(needles[0].category, NeedleCategory::kTls12Master);
+  for (const Needle& n : needles) {
+    EXPECT_NE(Hex(n.bytes), Hex(server_random)) << "the server random is public";
+    EXPECT_EQ(n.line_number, 2);
+    if (&n == &needles[0]) continue;
+    EXPECT_EQ(n.category, NeedleCategory::kTls12Record) << n.Describe();
+  }
+  EXPECT_STREQ(NeedleCategoryName(NeedleCategory::kTls12Record),
+               "TLS 1.2 record key/IV");
+
+  struct Expected {
+    const char* digest;
+    const char* label;
+    NeedleKind kind;
+    size_t offset, len;
+  };
+  const Expected expected[] = {
+      {"SHA256", "CLIENT_RANDOM client write", NeedleKind::kKey, 0, 16},
+      {"SHA256", "CLIENT_RANDOM server write", NeedleKind::kKey, 16, 16},
+      {"SHA256", "CLIENT_RANDOM client write", NeedleKind::kKey, 0, 32},
+      {"SHA256", "CLIENT_RANDOM server write", NeedleKind::kKey, 32, 32},
+      {"SHA256", "CLIENT_RANDOM client write", NeedleKind::kIv, 64, 12},
+      {"SHA256", "CLIENT_RANDOM server write", NeedleKind::kIv, 76, 12},
+      {"SHA384", "CLIENT_RANDOM client write", NeedleKind::kKey, 0, 32},
+      {"SHA384", "CLIENT_RANDOM server write", NeedleKind::kKey, 32, 32},
+  };
+  for (size_t i = 0; i < 8; ++i) {
+    const Expected& e = expected[i];
+    const Needle& n = needles[i + 1];
+    const std::vector<uint8_t> block =
+        HmacTls12KeyBlock(e.digest, master, client_random, server_random, 88);
+    EXPECT_EQ(n.label, e.label);
+    EXPECT_EQ(n.kind, e.kind);
+    EXPECT_EQ(n.hash, e.digest);
+    EXPECT_EQ(Hex(n.bytes),
+              Hex(std::vector<uint8_t>(block.begin() + e.offset,
+                                       block.begin() + e.offset + e.len)))
+        << n.Describe();
+  }
+  WipeNeedles(&needles);
+}
+
+// A server random of another connection completes nothing.
+TEST(NeedlesFromKeyLogTest, ServerRandomOfAnotherConnectionAddsNothing) {
+  const std::string other(64, 'c');
+  std::vector<Needle> needles;
+  std::string error;
+  ASSERT_TRUE(NeedlesFromKeyLog("SECRETMODE_SERVER_RANDOM " + other + " " +
+                                    std::string(64, 'd') + "\nCLIENT_RANDOM " +
+                                    kClientRandom + " " + std::string(96, 'a'),
+                                &needles, &error))
+      << error;
+  ASSERT_EQ(needles.size(), 1u);
+  EXPECT_EQ(needles[0].category, NeedleCategory::kTls12Master);
+}
+
 TEST(NeedlesFromKeyLogTest, CategoriesSeparateMasterSecretsFromTls13Keys) {
   const std::string cr = kClientRandom;
   const std::string log = "CLIENT_RANDOM " + cr + " " + std::string(96, 'b') +
@@ -365,6 +522,9 @@ TEST(NeedlesFromKeyLogTest, MalformedLinesAreErrors) {
               "expected 3 fields");
   ExpectError("CLIENT_RANDOM " + cr + " " + secret,
               "CLIENT_RANDOM secret has 32 bytes, expected the 48-byte master");
+  ExpectError("SECRETMODE_SERVER_RANDOM " + cr + " " + secret + "00",
+              "SECRETMODE_SERVER_RANDOM has 33 bytes, expected the 32-byte "
+              "server random");
   // A good line before a bad one: still an error, for the bad line.
   ExpectError("SERVER_TRAFFIC_SECRET_0 " + cr + " " + secret +
                   "\n\nEXPORTER_SECRET " + cr,

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/server_random_line.h"
 #include "tests/support/tls_pair.h"
 
 namespace {
@@ -39,7 +40,7 @@ int g_keylog_fd = -1;
 // The lines are hex text, not the raw secrets a scan looks for. Each is
 // written with its newline in one write, so that lines of several threads
 // never interleave (O_APPEND).
-void AppendKeyLogLine(const SSL*, const char* line) {
+void WriteKeyLogLine(const char* line) {
   char buf[512];
   const size_t len = strlen(line);
   if (len + 1 > sizeof buf) {
@@ -52,6 +53,14 @@ void AppendKeyLogLine(const SSL*, const char* line) {
     perror("tls_peers: key log");
     _exit(1);
   }
+}
+
+// A TLS 1.2 connection's CLIENT_RANDOM line is followed by its server
+// random, so that keyscan also derives and searches its record keys.
+void AppendKeyLogLine(const SSL* ssl, const char* line) {
+  WriteKeyLogLine(line);
+  const std::string server_random = secret_test::ServerRandomLine(ssl, line);
+  if (!server_random.empty()) WriteKeyLogLine(server_random.c_str());
 }
 
 void TouchStack(int) {
