@@ -628,7 +628,9 @@ def write_results(path, rows, baseline_seen):
                 "after close mean they are gone. A cell fails if either is 0. With secretmode a "
                 "TLS 1.2 master secret counts as kept on purpose only in the secret arena or a "
                 "shared session cache; anywhere else it is a residue. TLS 1.2 record keys are "
-                "not searched (the key log does not give the server random they derive from).\n\n")
+                "searched where the client is tls_client, which logs the server random they "
+                "derive from (SECRETMODE_SERVER_RANDOM); the other clients' logs do not give "
+                "it.\n\n")
         f.write("| cell | result | open, with | server, with | client, with | "
                 "server, without | client, without |\n|---|---|---:|---:|---:|---:|---:|\n")
         for cell, status, secure, plain in rows:

@@ -29,6 +29,8 @@
 
 #include <string>
 
+#include "tests/support/server_random_line.h"
+
 namespace {
 
 FILE* g_keylog = nullptr;
@@ -44,8 +46,12 @@ int KeepNewSession(SSL*, SSL_SESSION* session) {
   return 1;  // the reference is ours
 }
 
-void AppendKeyLogLine(const SSL*, const char* line) {
+// A TLS 1.2 connection's CLIENT_RANDOM line is followed by its server
+// random, so that keyscan also derives and searches its record keys.
+void AppendKeyLogLine(const SSL* ssl, const char* line) {
   fprintf(g_keylog, "%s\n", line);
+  const std::string server_random = secret_test::ServerRandomLine(ssl, line);
+  if (!server_random.empty()) fprintf(g_keylog, "%s\n", server_random.c_str());
   fflush(g_keylog);
 }
 
