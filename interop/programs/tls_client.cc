@@ -29,6 +29,7 @@
 
 #include <string>
 
+#include "tests/support/error_queue.h"
 #include "tests/support/server_random_line.h"
 
 namespace {
@@ -56,13 +57,8 @@ void AppendKeyLogLine(const SSL* ssl, const char* line) {
 }
 
 [[noreturn]] void Fail(const std::string& what) {
-  std::string queue;
-  char text[256];
-  while (const unsigned long e = ERR_get_error()) {
-    ERR_error_string_n(e, text, sizeof(text));
-    queue += std::string("; ") + text;
-  }
-  fprintf(stderr, "tls_client: %s%s\n", what.c_str(), queue.c_str());
+  fprintf(stderr, "tls_client: %s: %s\n", what.c_str(),
+          secret_test::ErrorQueueText().c_str());
   exit(1);
 }
 

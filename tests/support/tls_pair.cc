@@ -16,22 +16,12 @@
 
 #include <algorithm>
 
+#include "tests/support/error_queue.h"
+
 namespace secret_test {
 namespace {
 
 constexpr char kHostName[] = "secretmode.test";
-
-// ErrorQueue empties this thread's error queue into one line.
-std::string ErrorQueue() {
-  std::string all;
-  char line[256];
-  while (const unsigned long e = ERR_get_error()) {
-    ERR_error_string_n(e, line, sizeof(line));
-    if (!all.empty()) all += "; ";
-    all += line;
-  }
-  return all.empty() ? "no error queued" : all;
-}
 
 // NewP256Key returns a fresh P-256 key, with calls both libraries share.
 EVP_PKEY* NewP256Key() {
@@ -53,7 +43,7 @@ bool Retryable(SSL* ssl, int ret) {
 
 std::string SslFailure(const std::string& what, SSL* ssl, int ret) {
   return what + " failed: SSL_get_error " +
-         std::to_string(SSL_get_error(ssl, ret)) + ", " + ErrorQueue();
+         std::to_string(SSL_get_error(ssl, ret)) + ", " + ErrorQueueText();
 }
 
 // A self-signed P-256 certificate for kHostName.
@@ -61,7 +51,7 @@ bool MakeCertificate(EVP_PKEY** key, X509** cert, std::string* error) {
   *key = NewP256Key();
   *cert = X509_new();
   if (*key == nullptr || *cert == nullptr) {
-    *error = "key generation: " + ErrorQueue();
+    *error = "key generation: " + ErrorQueueText();
     return false;
   }
   X509* c = *cert;
@@ -76,7 +66,7 @@ bool MakeCertificate(EVP_PKEY** key, X509** cert, std::string* error) {
           reinterpret_cast<const unsigned char*>(kHostName), -1, -1, 0) == 1 &&
       X509_set_issuer_name(c, name) == 1 && X509_set_pubkey(c, *key) == 1 &&
       X509_sign(c, *key, EVP_sha256()) > 0;
-  if (!ok) *error = "certificate: " + ErrorQueue();
+  if (!ok) *error = "certificate: " + ErrorQueueText();
   return ok;
 }
 
@@ -116,7 +106,7 @@ SSL_CTX* TlsPair::NewContext(const SSL_METHOD* method, std::string* error) {
   if (!ok) {
     *error = std::string("SSL_CTX setup for ") +
              (options_.suite ? options_.suite : "the default suites") + ": " +
-             ErrorQueue();
+             ErrorQueueText();
     SSL_CTX_free(ctx);
     return nullptr;
   }
@@ -141,7 +131,7 @@ bool TlsPair::Open(const TlsPairOptions& options, std::string* error) {
       SSL_CTX_use_PrivateKey(server_ctx_, key_) != 1 ||
       SSL_CTX_check_private_key(server_ctx_) != 1 ||
       X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx_), cert_) != 1) {
-    *error = "certificate setup: " + ErrorQueue();
+    *error = "certificate setup: " + ErrorQueueText();
     return false;
   }
   SSL_CTX_set_verify(client_ctx_, SSL_VERIFY_PEER, nullptr);
@@ -167,7 +157,7 @@ bool TlsPair::Connect(std::string* error) {
       SSL_set_fd(server_, fds_[0]) != 1 || SSL_set_fd(client_, fds_[1]) != 1 ||
       SSL_set_tlsext_host_name(client_, kHostName) != 1 ||
       SSL_set1_host(client_, kHostName) != 1) {
-    *error = "SSL setup: " + ErrorQueue();
+    *error = "SSL setup: " + ErrorQueueText();
     return false;
   }
   SSL_set_accept_state(server_);
