@@ -2,13 +2,14 @@
 #include "keyscan/hkdf_expand_label.h"
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include <cstring>
 #include <vector>
+
+#include "keyscan/kdf_derive.h"
 
 namespace keyscan {
 
@@ -50,34 +51,21 @@ bool HkdfExpandLabel(const char* digest, const uint8_t* secret,
   info.push_back(static_cast<uint8_t>(context_len));
   if (context_len > 0) info.insert(info.end(), context, context + context_len);
 
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr);
-  EVP_KDF_CTX* ctx = kdf == nullptr ? nullptr : EVP_KDF_CTX_new(kdf);
-  EVP_KDF_free(kdf);
-  bool ok = false;
-  if (ctx != nullptr) {
-    int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                         const_cast<char*>(digest), 0),
-        // In EXPAND_ONLY mode the key is the pseudorandom key (the secret).
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-                                          const_cast<uint8_t*>(secret),
-                                          secret_len),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(),
-                                          info.size()),
-        OSSL_PARAM_construct_end(),
-    };
-    ok = EVP_KDF_derive(ctx, out, out_len, params) == 1;
-    EVP_KDF_CTX_free(ctx);
-  }
-  if (!ok) {
-    OPENSSL_cleanse(out, out_len);
-    *error = std::string("HKDF-Expand (") + digest + ") failed: " +
-             OpenSslErrors();
-    return false;
-  }
-  return true;
+  int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+                                       const_cast<char*>(digest), 0),
+      // In EXPAND_ONLY mode the key is the pseudorandom key (the secret).
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                        const_cast<uint8_t*>(secret),
+                                        secret_len),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(),
+                                        info.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  return KdfDerive(OSSL_KDF_NAME_HKDF, params, out, out_len,
+                   std::string("HKDF-Expand (") + digest + ")", error);
 }
 
 }  // namespace keyscan

@@ -2,13 +2,11 @@
 #include "keyscan/tls12_key_block.h"
 
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include <cstring>
 
-#include "keyscan/hkdf_expand_label.h"
+#include "keyscan/kdf_derive.h"
 
 namespace keyscan {
 
@@ -24,31 +22,18 @@ bool Tls12KeyBlock(const char* digest, const uint8_t* master,
   std::memcpy(seed + kLabelLen, server_random, 32);
   std::memcpy(seed + kLabelLen + 32, client_random, 32);
 
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_TLS1_PRF, nullptr);
-  EVP_KDF_CTX* ctx = kdf == nullptr ? nullptr : EVP_KDF_CTX_new(kdf);
-  EVP_KDF_free(kdf);
-  bool ok = false;
-  if (ctx != nullptr) {
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                         const_cast<char*>(digest), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET,
-                                          const_cast<uint8_t*>(master),
-                                          master_len),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed,
-                                          sizeof(seed)),
-        OSSL_PARAM_construct_end(),
-    };
-    ok = EVP_KDF_derive(ctx, out, out_len, params) == 1;
-    EVP_KDF_CTX_free(ctx);
-  }
-  if (!ok) {
-    OPENSSL_cleanse(out, out_len);
-    *error = std::string("TLS 1.2 PRF (") + digest + ") failed: " +
-             OpenSslErrors();
-    return false;
-  }
-  return true;
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+                                       const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET,
+                                        const_cast<uint8_t*>(master),
+                                        master_len),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed,
+                                        sizeof(seed)),
+      OSSL_PARAM_construct_end(),
+  };
+  return KdfDerive(OSSL_KDF_NAME_TLS1_PRF, params, out, out_len,
+                   std::string("TLS 1.2 PRF (") + digest + ")", error);
 }
 
 }  // namespace keyscan
