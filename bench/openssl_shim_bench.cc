@@ -35,6 +35,9 @@
 #include "tests/support/tls_pair.h"
 
 #include "bench/shim_modes.h"
+#if defined(SECRETMODE_BENCH_WITH_SHIM)
+#include "secret/secret.h"
+#endif
 #include "bench/tls_pair_benchmarks.h"
 
 namespace {
@@ -72,9 +75,28 @@ void BM_X25519(benchmark::State& state) {
 }
 BENCHMARK(BM_X25519)->Apply(ModeArgs);
 
+// How the application calls the seal: each EVP call on its own (each
+// wrapped call is then outermost), or the whole seal inside one secret::Do
+// of its own (the wrapped calls run nested; shim mode only).
+enum class Calls { kEach, kInOneDo };
+
+// RunInOneDo runs `seal` inside one secret::Do. Only shim builds ask: the
+// plain build has no secretmode.
+template <typename Seal>
+bool RunInOneDo(Seal& seal) {
+#if defined(SECRETMODE_BENCH_WITH_SHIM)
+  bool ok = false;
+  secret::Do([&] { ok = seal(); });
+  return ok;
+#else
+  return seal();
+#endif
+}
+
 // Key and IV setup, 13 bytes of AAD (a TLS 1.2 record header), the seal and
 // the tag: what one record costs an application that uses EVP directly.
-void Seal(benchmark::State& state, const char* cipher_name, size_t bytes) {
+void Seal(benchmark::State& state, const char* cipher_name, size_t bytes,
+          Calls calls = Calls::kEach) {
   if (!SetMode(state)) return;
   EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, cipher_name, nullptr);
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
@@ -85,15 +107,21 @@ void Seal(benchmark::State& state, const char* cipher_name, size_t bytes) {
   uint8_t key[32] = {1, 2, 3}, iv[12] = {4, 5, 6}, aad[13] = {7}, tag[16];
   std::vector<uint8_t> in(bytes, 0x5a), out(bytes + 16);
   ExecutorCounters counters;
-  for (auto _ : state) {
+  auto seal = [&] {
     int len = 0;
     iv[11]++;
-    if (EVP_EncryptInit_ex2(ctx, cipher, key, iv, nullptr) != 1 ||
-        EVP_EncryptUpdate(ctx, nullptr, &len, aad, sizeof(aad)) != 1 ||
-        EVP_EncryptUpdate(ctx, out.data(), &len, in.data(),
-                          static_cast<int>(in.size())) != 1 ||
-        EVP_EncryptFinal_ex(ctx, out.data() + len, &len) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, sizeof(tag), tag) != 1) {
+    return EVP_EncryptInit_ex2(ctx, cipher, key, iv, nullptr) == 1 &&
+           EVP_EncryptUpdate(ctx, nullptr, &len, aad, sizeof(aad)) == 1 &&
+           EVP_EncryptUpdate(ctx, out.data(), &len, in.data(),
+                             static_cast<int>(in.size())) == 1 &&
+           EVP_EncryptFinal_ex(ctx, out.data() + len, &len) == 1 &&
+           EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, sizeof(tag), tag) == 1;
+  };
+  const bool in_one_do =
+      calls == Calls::kInOneDo && state.range(0) == secret_bench::kShim;
+  for (auto _ : state) {
+    const bool ok = in_one_do ? RunInOneDo(seal) : seal();
+    if (!ok) {
       state.SkipWithError("seal failed");
       break;
     }
@@ -111,7 +139,11 @@ void BM_Aes256GcmSeal16K(benchmark::State& state) { Seal(state, "AES-256-GCM", 1
 void BM_Chacha20Seal16K(benchmark::State& state) {
   Seal(state, "ChaCha20-Poly1305", 16384);
 }
+void BM_Aes256GcmSeal1KInOneDo(benchmark::State& state) {
+  Seal(state, "AES-256-GCM", 1024, Calls::kInOneDo);
+}
 BENCHMARK(BM_Aes256GcmSeal1K)->Apply(ModeArgs);
+BENCHMARK(BM_Aes256GcmSeal1KInOneDo)->Apply(ModeArgs);
 BENCHMARK(BM_Aes256GcmSeal16K)->Apply(ModeArgs);
 BENCHMARK(BM_Chacha20Seal16K)->Apply(ModeArgs);
 
