@@ -50,7 +50,10 @@ struct Needle {
   std::string label;  // the key-log label it comes from
   NeedleKind kind = NeedleKind::kSecret;
   NeedleCategory category = NeedleCategory::kTls13Traffic;
-  std::string hash;   // "SHA256"/"SHA384" for TLS 1.3, "" for CLIENT_RANDOM
+  // The hash of the key schedule it comes from: "SHA256"/"SHA384" for TLS
+  // 1.3 secrets and keys and for TLS 1.2 record keys (the PRF's hash); ""
+  // for a TLS 1.2 master secret.
+  std::string hash;
   std::string client_random_hex;  // the connection, 64 hex digits
   int line_number = 0;            // first key-log line it comes from
   std::vector<uint8_t> bytes;
