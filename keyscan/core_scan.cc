@@ -245,6 +245,7 @@ bool ScanCoreFile(const std::string& path, const std::vector<Needle>& needles,
     return false;
   }
   progress.Finish();
+  DropContainedResidues(needles, &result->residues);
   result->notes.push_back(
       "MADV_DONTDUMP memory (secretmode's secret stacks and arena) is not "
       "in core files");

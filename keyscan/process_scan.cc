@@ -176,6 +176,7 @@ bool ScanProcess(pid_t pid, const std::vector<Needle>& needles,
   const bool ok =
       VisitProcessMemory(pid, overlap, options, &collector, &stats);
   collector.Finish();
+  DropContainedResidues(needles, &result->residues);
   result->bytes_scanned = stats.bytes_scanned;
   result->regions_scanned = stats.regions_scanned;
   result->regions_skipped = stats.regions_skipped;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "keyscan/needles.h"
+
 namespace keyscan {
 
 // Where a copy sits, by the kind of memory holding it.
@@ -63,6 +65,19 @@ struct ScanResult {
   bool truncated = false;    // stopped at the residue limit
   std::vector<std::string> notes;  // caveats to print with the report
 };
+
+// DropContainedResidues removes from *residues every copy that lies inside
+// a copy of a longer needle found in memory (a register copy has no address
+// and is always kept). Needles can overlap: the TLS 1.2 key block is one
+// PRF output cut for every suite's layout, so the two 16-byte AES-128 keys
+// are the halves of ChaCha20's 32-byte client key, and one copy of that key
+// would otherwise count three times, once as a "server write" key.
+// `needles` are the scanned needles (Residue::needle indexes them). Keeps
+// the order of what remains. Allocates; not async-signal-safe.
+//
+// WARNING: none; it reads no secret.
+void DropContainedResidues(const std::vector<Needle>& needles,
+                           std::vector<Residue>* residues);
 
 // ScanIncomplete returns whether eligible memory of `result`'s target was
 // left unread (ScanResult::regions_unread, bytes_unread, read_errors):
