@@ -160,6 +160,20 @@ bool CommitBelowFence(SecretStack* s, uintptr_t addr) {
   return true;
 }
 
+size_t CommitZone(SecretStack* s, size_t zone) {
+  const size_t page = PageSize();
+  const size_t room = s->end - s->guard_end;
+  const uintptr_t new_fence =
+      RoundDown(s->end - std::min(zone, room), page);
+  if (new_fence < s->fence &&
+      mprotect(reinterpret_cast<void*>(new_fence), s->fence - new_fence,
+               PROT_READ | PROT_WRITE) == 0) {
+    if (s->locked) s->locked = LockPages(new_fence, s->fence - new_fence);
+    s->fence = new_fence;
+  }
+  return s->end - s->fence;
+}
+
 void GiveBackCommitted(SecretStack* s, size_t zone) {
   // The pages are zero. Those within kKeepResident of the top stay resident
   // (and locked): a later descent then costs an mprotect, not a refill of

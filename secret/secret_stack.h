@@ -52,6 +52,17 @@ constexpr size_t kSlideRoom = 64 * 1024;
 // so that zero words written just below it (which leave no trace) rarely
 // fault: a leaf function's red zone (128 bytes) is where they usually are.
 constexpr size_t kMinZoneSlack = 128;
+// kDeferredHandlerRoom: committed room the zone keeps below the deepest
+// recent call beyond kMinZoneSlack, for signal handlers that a sanitizer
+// runtime defers and then runs from the interrupted code, on the secret
+// stack, with every signal blocked (ThreadSanitizer does): such a handler
+// must not reach the fence, since a fence fault with SIGSEGV blocked kills
+// the process. 0 in normal builds, where handlers run on the secret signal
+// stack.
+#ifndef SECRETMODE_DEFERRED_HANDLER_ROOM
+#define SECRETMODE_DEFERRED_HANDLER_ROOM 0
+#endif
+constexpr size_t kDeferredHandlerRoom = SECRETMODE_DEFERRED_HANDLER_ROOM;
 // kBlindEraseZone: zones up to this size are zeroed whole without a scan
 // (see secretmode_zero_small_range); larger ones are scanned for the dirt.
 constexpr size_t kBlindEraseZone = SECRETMODE_BLIND_ERASE_ZONE;
@@ -72,6 +83,12 @@ constexpr size_t kChunk = 64;
 // `zone` bytes needs (one system call or three). Not signal-safe.
 void GiveBackCommitted(SecretStack* stack, size_t zone);
 
+// CommitZone lowers the fence so that at least `zone` bytes below the end
+// are committed (capped at the usable stack), and returns the bytes
+// committed. For kDeferredHandlerRoom, whose room must exist before any
+// call reaches it. Not signal-safe.
+size_t CommitZone(SecretStack* stack, size_t zone);
+
 // RecentDepth is the predictor's estimate: the deepest dirt of the current
 // and the previous epoch.
 static inline size_t RecentDepth(const SecretStack* s) {
@@ -87,9 +104,13 @@ static inline size_t RecentDepth(const SecretStack* s) {
 // with its own flags (//secret's, with general registers only).
 static inline void PlanNextTop(SecretStack* s) {
   const size_t recent = RecentDepth(s);
-  size_t zone = (recent + recent / 16 + kMinZoneSlack + kChunk - 1) &
+  size_t zone = (recent + recent / 16 + kMinZoneSlack + kDeferredHandlerRoom +
+                 kChunk - 1) &
                 ~(kChunk - 1);
-  const size_t committed = s->end - s->fence;
+  size_t committed = s->end - s->fence;
+  if (kDeferredHandlerRoom != 0 && zone > committed) {
+    committed = CommitZone(s, zone);
+  }
   if (zone > committed) zone = committed;
   // The quarter matches the headroom a fault commits below a new depth
   // (CommitBelowFence), so a deep call's own headroom is not given back at

@@ -13,6 +13,10 @@
 #include "tests/secret_holders.h"
 #include "tests/secret_residue.h"
 
+#ifndef SECRETMODE_DEFERRED_HANDLER_ROOM
+#define SECRETMODE_DEFERRED_HANDLER_ROOM 0
+#endif
+
 namespace secret_test {
 namespace {
 
@@ -81,7 +85,10 @@ TEST_F(StackErasureTest, EraseCostFollowsDepthNotHistory) {
   const secret::ThreadStats before = secret::GetThreadStats();
   secret::Do([] { g_sink = DirtyStack(256); });
   const secret::ThreadStats after = secret::GetThreadStats();
-  EXPECT_LT(after.bytes_inspected - before.bytes_inspected, 8u * 1024);
+  // (Under ThreadSanitizer every zone also holds the deferred handlers'
+  // room: secret/deferred_handler_room.bzl.)
+  EXPECT_LT(after.bytes_inspected - before.bytes_inspected,
+            8u * 1024 + SECRETMODE_DEFERRED_HANDLER_ROOM);
   EXPECT_GT(after.fence_shrinks, after_deep.fence_shrinks);
   EXPECT_LT(after.stack_committed, 128u * 1024);
 }
