@@ -15,7 +15,6 @@
 #include <stdint.h>
 
 #include <atomic>
-#include <type_traits>
 
 #include "secret/secret_c.h"
 
@@ -132,6 +131,27 @@ void CountCall(unsigned entry, bool outermost);
 // EBUSY: the thread's secret stack is held by a paused coroutine's call).
 void ReportUnprotectedCall(int err);
 
+// CallResult holds what a wrapped call returned, so that one frame serves
+// functions returning a value and functions returning nothing.
+template <typename Result>
+struct CallResult {
+  Result value{};
+  template <typename Call>
+  void Run(const Call& call) {
+    value = call();
+  }
+  Result Get() const { return value; }
+};
+
+template <>
+struct CallResult<void> {
+  template <typename Call>
+  void Run(const Call& call) {
+    call();
+  }
+  void Get() const {}
+};
+
 // CallInSecretMode runs `call` (a callable taking no arguments: the wrapped
 // function with its arguments bound, by value) inside secret_do and returns
 // its result, with errno as `call` left it: secret_do's own system calls
@@ -155,46 +175,25 @@ inline auto CallInSecretMode(const Call& call) -> decltype(call()) {
   // errno's address is the thread's, the same on every stack: taken once,
   // it saves a second call into the C library per wrapped call.
   int* const errno_location = &errno;
-  if constexpr (std::is_void_v<Result>) {
-    struct Frame {
-      Call call;
-      int* errno_location;
-      int call_errno;
-    } frame{call, errno_location, 0};
-    const int err = secret_do(
-        [](void* p) {
-          Frame& f = *static_cast<Frame*>(p);
-          f.call();
-          f.call_errno = *f.errno_location;
-        },
-        &frame);
-    if (__builtin_expect(err != 0, 0)) {
-      ReportUnprotectedCall(err);
-      call();
-      return;
-    }
-    *errno_location = frame.call_errno;
-  } else {
-    struct Frame {
-      Call call;
-      int* errno_location;
-      int call_errno;
-      Result result;
-    } frame{call, errno_location, 0, Result{}};
-    const int err = secret_do(
-        [](void* p) {
-          Frame& f = *static_cast<Frame*>(p);
-          f.result = f.call();
-          f.call_errno = *f.errno_location;
-        },
-        &frame);
-    if (__builtin_expect(err != 0, 0)) {
-      ReportUnprotectedCall(err);
-      return call();
-    }
-    *errno_location = frame.call_errno;
-    return frame.result;
+  struct Frame {
+    Call call;
+    int* errno_location;
+    int call_errno;
+    CallResult<Result> result;
+  } frame{call, errno_location, 0, {}};
+  const int err = secret_do(
+      [](void* p) {
+        Frame& f = *static_cast<Frame*>(p);
+        f.result.Run(f.call);
+        f.call_errno = *f.errno_location;
+      },
+      &frame);
+  if (__builtin_expect(err != 0, 0)) {
+    ReportUnprotectedCall(err);
+    return call();
   }
+  *errno_location = frame.call_errno;
+  return frame.result.Get();
 }
 
 }  // namespace secret_shim
