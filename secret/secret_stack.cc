@@ -43,6 +43,20 @@ bool LockPages(uintptr_t addr, size_t len) {
 
 void UnlockPages(uintptr_t addr, size_t len) { syscall(SYS_munlock, addr, len); }
 
+// LowerFence makes [new_fence, fence) usable (and locked, if the stack is)
+// and moves the fence there. Returns false, changing nothing, if mprotect
+// refuses. Async-signal-safe.
+bool LowerFence(SecretStack* s, uintptr_t new_fence) {
+  const size_t len = s->fence - new_fence;
+  if (mprotect(reinterpret_cast<void*>(new_fence), len,
+               PROT_READ | PROT_WRITE) != 0) {
+    return false;
+  }
+  if (s->locked) s->locked = LockPages(new_fence, len);
+  s->fence = new_fence;
+  return true;
+}
+
 void ApplyAdvice(void* p, size_t len, const secret_config& config) {
   if (config.exclude_from_core_dumps) madvise(p, len, MADV_DONTDUMP);
   // A fork child must not inherit secrets; kernels before 4.14 lack this and
@@ -150,27 +164,17 @@ bool CommitBelowFence(SecretStack* s, uintptr_t addr) {
   new_fence = new_fence - s->guard_end > headroom
                   ? RoundDown(new_fence - headroom, page)
                   : s->guard_end;
-  void* start = reinterpret_cast<void*>(new_fence);
-  const size_t len = s->fence - new_fence;
-  if (mprotect(start, len, PROT_READ | PROT_WRITE) != 0) return false;
-  if (s->locked) s->locked = LockPages(new_fence, len);
-  s->fence = new_fence;
+  if (!LowerFence(s, new_fence)) return false;
   if (s->lowest_fault == 0 || addr < s->lowest_fault) s->lowest_fault = addr;
   ++s->faults;
   return true;
 }
 
 size_t CommitZone(SecretStack* s, size_t zone) {
-  const size_t page = PageSize();
   const size_t room = s->end - s->guard_end;
   const uintptr_t new_fence =
-      RoundDown(s->end - std::min(zone, room), page);
-  if (new_fence < s->fence &&
-      mprotect(reinterpret_cast<void*>(new_fence), s->fence - new_fence,
-               PROT_READ | PROT_WRITE) == 0) {
-    if (s->locked) s->locked = LockPages(new_fence, s->fence - new_fence);
-    s->fence = new_fence;
-  }
+      RoundDown(s->end - std::min(zone, room), PageSize());
+  if (new_fence < s->fence) LowerFence(s, new_fence);
   return s->end - s->fence;
 }
 
