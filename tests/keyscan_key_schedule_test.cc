@@ -106,42 +106,6 @@ TEST(HkdfExpandLabelTest, CrossCheckedLongKeys) {
             "fc4dc87e05fa4337db00ad3d");
 }
 
-// HmacExpandLabel is HKDF-Expand-Label written from RFC 5869 section 2.3
-// and RFC 8446 section 7.1 with nothing but HMAC (OpenSSL's EVP_MAC), so it
-// shares no code with the EVP_KDF "HKDF" path under test.
-std::vector<uint8_t> HmacExpandLabel(const char* digest,
-                                     const std::vector<uint8_t>& secret,
-                                     const std::string& label, size_t len) {
-  const std::string full = "tls13 " + label;
-  std::vector<uint8_t> info = {static_cast<uint8_t>(len >> 8),
-                               static_cast<uint8_t>(len),
-                               static_cast<uint8_t>(full.size())};
-  info.insert(info.end(), full.begin(), full.end());
-  info.push_back(0);  // empty context
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  std::vector<uint8_t> out, t;
-  for (uint8_t i = 1; out.size() < len; ++i) {
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                         const_cast<char*>(digest), 0),
-        OSSL_PARAM_construct_end()};
-    EXPECT_EQ(EVP_MAC_init(ctx, secret.data(), secret.size(), params), 1);
-    EVP_MAC_update(ctx, t.data(), t.size());
-    EVP_MAC_update(ctx, info.data(), info.size());
-    EVP_MAC_update(ctx, &i, 1);
-    uint8_t block[EVP_MAX_MD_SIZE];
-    size_t block_len = 0;
-    EXPECT_EQ(EVP_MAC_final(ctx, block, &block_len, sizeof(block)), 1);
-    EVP_MAC_CTX_free(ctx);
-    t.assign(block, block + block_len);
-    out.insert(out.end(), t.begin(), t.end());
-  }
-  EVP_MAC_free(mac);
-  out.resize(len);
-  return out;
-}
-
 // Hmac returns HMAC(key, data) with the hash named `digest` (EVP_MAC).
 std::vector<uint8_t> Hmac(const char* digest, const std::vector<uint8_t>& key,
                           const std::vector<uint8_t>& data) {
@@ -159,6 +123,31 @@ std::vector<uint8_t> Hmac(const char* digest, const std::vector<uint8_t>& key,
   EVP_MAC_CTX_free(ctx);
   EVP_MAC_free(mac);
   return std::vector<uint8_t>(out, out + out_len);
+}
+
+// HmacExpandLabel is HKDF-Expand-Label written from RFC 5869 section 2.3
+// and RFC 8446 section 7.1 with nothing but HMAC (OpenSSL's EVP_MAC), so it
+// shares no code with the EVP_KDF "HKDF" path under test.
+std::vector<uint8_t> HmacExpandLabel(const char* digest,
+                                     const std::vector<uint8_t>& secret,
+                                     const std::string& label, size_t len) {
+  const std::string full = "tls13 " + label;
+  std::vector<uint8_t> info = {static_cast<uint8_t>(len >> 8),
+                               static_cast<uint8_t>(len),
+                               static_cast<uint8_t>(full.size())};
+  info.insert(info.end(), full.begin(), full.end());
+  info.push_back(0);  // empty context
+  // T(i) = HMAC(secret, T(i-1) | info | i), T(0) empty.
+  std::vector<uint8_t> out, t;
+  for (uint8_t i = 1; out.size() < len; ++i) {
+    std::vector<uint8_t> input = t;
+    input.insert(input.end(), info.begin(), info.end());
+    input.push_back(i);
+    t = Hmac(digest, secret, input);
+    out.insert(out.end(), t.begin(), t.end());
+  }
+  out.resize(len);
+  return out;
 }
 
 // HmacTls12KeyBlock is the TLS 1.2 PRF written from RFC 5246 section 5
