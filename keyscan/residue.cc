@@ -2,7 +2,6 @@
 #include "keyscan/residue.h"
 
 #include <algorithm>
-#include <numeric>
 
 namespace keyscan {
 
