@@ -1,10 +1,13 @@
 """The flags every extra C++ toolchain shares with the auto-configured x86_64 gcc toolchain.
 
 bazel/toolchains/aarch64 (cross gcc) and bazel/toolchains/clang (fuzzing) give Bazel's
-unix_cc_toolchain_config the same flags as @local_config_cc, so that code behaves differently
-under them because of the architecture or the compiler, not the build. Each toolchain adds
-only what must differ (tools, include directories, linker, clang's spellings).
+unix_cc_toolchain_config the same flags as @local_config_cc, through project_cc_toolchain_config
+below, so that code behaves differently under them because of the architecture or the compiler,
+not the build. Each toolchain adds only what must differ (tools, include directories, linker,
+clang's spellings).
 """
+
+load("@bazel_tools//tools/cpp:unix_cc_toolchain_config.bzl", "cc_toolchain_config")
 
 COMPILE_FLAGS = [
     "-U_FORTIFY_SOURCE",
@@ -44,3 +47,28 @@ REDACTED_TIME_FLAGS = [
     "-D__TIMESTAMP__=\"redacted\"",
     "-D__TIME__=\"redacted\"",
 ]
+
+def project_cc_toolchain_config(name, unfiltered_compile_flags, **kwargs):
+    """Bazel's cc_toolchain_config with the flags above, for a glibc target built on x86_64 Linux.
+
+    Args:
+      name: the config's name.
+      unfiltered_compile_flags: the toolchain's own; the build-time redaction is appended.
+      **kwargs: what differs per toolchain (compiler, cpu, tools, include directories, linker).
+    """
+    cc_toolchain_config(
+        name = name,
+        abi_libc_version = "glibc",
+        compile_flags = COMPILE_FLAGS,
+        coverage_compile_flags = COVERAGE_FLAGS,
+        coverage_link_flags = COVERAGE_FLAGS,
+        cxx_flags = CXX_FLAGS,
+        dbg_compile_flags = DBG_COMPILE_FLAGS,
+        host_system_name = "x86_64-linux-gnu",
+        link_libs = LINK_LIBS,
+        opt_compile_flags = OPT_COMPILE_FLAGS,
+        opt_link_flags = OPT_LINK_FLAGS,
+        target_libc = "glibc",
+        unfiltered_compile_flags = unfiltered_compile_flags + REDACTED_TIME_FLAGS,
+        **kwargs
+    )
